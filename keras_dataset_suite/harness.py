@@ -1,0 +1,194 @@
+"""Call the real loaders against a private Keras home, through their real `get_file`.
+
+While a loader runs, three module globals of the Keras under test are swapped, and put back after:
+
+* the loader module's `get_file` becomes a spy that calls the real `get_file` with `cache_dir`
+  set to the private home (so caching, hash checks and extraction really run) and records each
+  request for the download manifest;
+* `validate_file` vouches for files the suite generated itself (by the sha256 it wrote), and
+  defers to Keras's own check for everything else, genuine files included;
+* `urlretrieve` refuses to download unless downloads were asked for.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import os
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from keras_dataset_suite.errors import CacheLayoutError, DownloadBlocked
+from keras_dataset_suite.hashing import file_digest
+from keras_dataset_suite.keras_under_test import LoaderBinding
+
+
+class GeneratedFiles:
+    """Files the suite wrote, by resolved path, with the sha256 they had when written."""
+
+    def __init__(self) -> None:
+        self._digests: dict[str, str] = {}
+
+    def register(self, path: Path) -> None:
+        self._digests[os.path.realpath(path)] = file_digest(path)
+
+    def vouch(self, path: str) -> bool | None:
+        """True/False for a generated file (intact or not); None for any other file."""
+        expected = self._digests.get(os.path.realpath(path))
+        if expected is None:
+            return None
+        return os.path.exists(path) and file_digest(Path(path)) == expected
+
+
+@dataclass(frozen=True)
+class Request:
+    """One `get_file` call as the loader made it."""
+
+    fname: str | None
+    origin: str | None
+    file_hash: str | None
+    cache_subdir: str
+    extract: bool
+    returned: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "fname": self.fname, "origin": self.origin, "file_hash": self.file_hash,
+            "cache_subdir": self.cache_subdir, "extract": self.extract,
+        }
+
+
+@dataclass
+class Call:
+    """The outcome of one loader call: result or exception, requests made, side effects."""
+
+    result: Any = None
+    error: BaseException | None = None
+    requests: list[Request] = field(default_factory=list)
+    rng_untouched: bool = True
+    seconds: float = 0.0
+
+    def unwrap(self) -> Any:
+        if self.error is not None:
+            raise self.error
+        return self.result
+
+
+def _rng_state_equal(before: tuple[Any, ...], after: tuple[Any, ...]) -> bool:
+    return all(
+        np.array_equal(a, b) if isinstance(a, np.ndarray) else a == b for a, b in zip(before, after)
+    )
+
+
+class Harness:
+    """Runs loader functions of one Keras under test inside a private home."""
+
+    def __init__(self, generated: GeneratedFiles, allow_download: bool = False) -> None:
+        self.generated = generated
+        self.allow_download = allow_download
+
+    @contextlib.contextmanager
+    def serving(
+        self, binding: LoaderBinding, home: Path, image_data_format: str | None = None
+    ) -> Iterator[list[Request]]:
+        """Inside this block, `binding`'s loader reads and writes only below `home`."""
+        requests: list[Request] = []
+        real_get_file = binding.implementation.get_file
+        real_validate = binding.file_utils.validate_file
+        real_urlretrieve = binding.file_utils.urlretrieve
+        backend = binding.backend
+        previous_format = backend.image_data_format() if backend is not None else None
+        patches = {
+            (binding.implementation, "get_file"): self._spy(real_get_file, home, requests),
+            (binding.file_utils, "validate_file"): self._vouching(real_validate),
+        }
+        if not self.allow_download:
+            patches[(binding.file_utils, "urlretrieve")] = _blocked_download
+        try:
+            for (module, name), replacement in patches.items():
+                setattr(module, name, replacement)
+            if image_data_format is not None and backend is not None:
+                backend.set_image_data_format(image_data_format)
+            yield requests
+        finally:
+            binding.implementation.get_file = real_get_file
+            binding.file_utils.validate_file = real_validate
+            binding.file_utils.urlretrieve = real_urlretrieve
+            if previous_format is not None:
+                backend.set_image_data_format(previous_format)
+
+    def call(
+        self,
+        binding: LoaderBinding,
+        function: str,
+        home: Path,
+        kwargs: Mapping[str, Any] | None = None,
+        image_data_format: str | None = None,
+        wrap: Callable[[Callable[..., Any]], Callable[..., Any]] | None = None,
+    ) -> Call:
+        """Call `<dataset>.<function>(**kwargs)` and capture everything a check may ask about."""
+        target = binding.function(function)
+        if target is None:
+            raise AttributeError(f"{binding.dataset} has no {function}()")
+        if wrap is not None:
+            target = wrap(target)
+        call = Call()
+        before = np.random.get_state()
+        with self.serving(binding, home, image_data_format) as requests:
+            start = time.perf_counter()
+            try:
+                call.result = target(**dict(kwargs or {}))
+            except Exception as exc:
+                call.error = exc
+            call.seconds = time.perf_counter() - start
+        call.requests = requests
+        call.rng_untouched = _rng_state_equal(before, np.random.get_state())
+        return call
+
+    def _spy(self, real: Callable[..., Any], home: Path, requests: list[Request]) -> Callable[..., Any]:
+        signature = inspect.signature(real)
+
+        def get_file(*args: Any, **kwargs: Any) -> Any:
+            bound = signature.bind(*args, **kwargs)
+            if bound.arguments.get("cache_dir") is None:
+                bound.arguments["cache_dir"] = str(home)
+            returned = real(*bound.args, **bound.kwargs)
+            arguments = bound.arguments
+            requests.append(Request(
+                fname=arguments.get("fname"),
+                origin=arguments.get("origin"),
+                file_hash=arguments.get("file_hash") or arguments.get("md5_hash"),
+                cache_subdir=arguments.get("cache_subdir", "datasets"),
+                extract=bool(arguments.get("extract") or arguments.get("untar")),
+                returned=str(returned),
+            ))
+            root = os.path.realpath(arguments["cache_dir"])
+            if not os.path.realpath(returned).startswith(root + os.sep):
+                raise CacheLayoutError(
+                    f"Keras put {arguments.get('fname')} at {returned}, outside the private cache "
+                    f"{root}; Keras falls back to /tmp/.keras when the cache folder is not writable. "
+                    f"Check that the session's temporary folder (--basetemp, TMPDIR) is writable."
+                )
+            return returned
+
+        return get_file
+
+    def _vouching(self, real: Callable[..., bool]) -> Callable[..., bool]:
+        generated = self.generated
+
+        def validate_file(fpath: Any, file_hash: Any, algorithm: str = "auto", chunk_size: int = 65535) -> bool:
+            verdict = generated.vouch(str(fpath))
+            if verdict is not None:
+                return verdict
+            return real(fpath, file_hash, algorithm=algorithm, chunk_size=chunk_size)
+
+        return validate_file
+
+
+def _blocked_download(url: str, filename: Any, *args: Any, **kwargs: Any) -> None:
+    raise DownloadBlocked(url, str(filename))

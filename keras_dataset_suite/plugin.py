@@ -1,0 +1,203 @@
+"""The pytest plugin: options, markers, the session's data sources, and check parametrization.
+
+Loaded by the repository's conftest.py (``pytest_plugins``); Keras is imported only when the
+first check is collected, after KERAS_HOME points at the session's private home.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from keras_dataset_suite import battery
+from keras_dataset_suite.errors import GenuineFileCorrupt, SuiteError, UsageError
+from keras_dataset_suite.keras_under_test import IMPLEMENTATIONS, stack_versions
+from keras_dataset_suite.session import API, FIXTURE, GENUINE, Case, Check, Options, SuiteSession
+from keras_dataset_suite.sources import SourceMissing, check_cache_folder, default_keras_cache
+from keras_dataset_suite.synthetic import SIZES
+
+SESSION = pytest.StashKey[SuiteSession]()
+MARKERS = {
+    "observes(kind)": "parametrize the test's `check` fixture with every check of this observation kind",
+    "over(selector)": "parametrize the test's `case` fixture: 'cases' (every dataset x config x source) or 'seeded'",
+    "genuine": "runs on the genuine Keras files (skips, or fails under --require-genuine, when they are absent)",
+    "synthetic": "runs on files the suite generated in the loaders' on-disk formats",
+    "full": "runs on full-size synthetic files (--synthetic-size full or both)",
+    "api": "needs no data: docstrings, signatures, errors raised before any download",
+    "fixture": "runs on a small test vector from the catalogue",
+    "benchmark": "a pytest-benchmark timing; run them with the README's benchmark command, never under xdist",
+}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("keras-datasets", "Keras dataset sanity checks")
+    group.addoption(
+        "--keras-impl", default="tensorflow.keras", metavar="IMPL",
+        help=f"which Keras to test: {', '.join(IMPLEMENTATIONS)} (default: tensorflow.keras, as in the seed article)",
+    )
+    group.addoption(
+        "--keras-cache", default=None, metavar="DIR",
+        help="read-only folder in Keras-home layout (DIR/datasets/...) holding genuine files; "
+        "default: $KERAS_HOME or ~/.keras. Nothing in it is ever written, moved or deleted.",
+    )
+    group.addoption(
+        "--require-genuine", action="store_true",
+        help="fail, instead of skip, the checks whose genuine files are missing",
+    )
+    group.addoption(
+        "--download", action="store_true",
+        help="let Keras download missing genuine files into the session's private cache (needs network)",
+    )
+    group.addoption(
+        "--synthetic-size", default="small", choices=(*SIZES, "both"),
+        help="size of the synthetic datasets: small (fast, default), full (documented sizes) or both",
+    )
+
+
+def _options(config: pytest.Config) -> Options:
+    given = config.getoption("--keras-cache")
+    cache = check_cache_folder(Path(given).expanduser().resolve() if given else default_keras_cache(), bool(given))
+    impl = config.getoption("--keras-impl")
+    if impl not in IMPLEMENTATIONS:
+        raise UsageError(f"--keras-impl {impl!r} is not known; choose one of {', '.join(IMPLEMENTATIONS)}")
+    size = config.getoption("--synthetic-size")
+    return Options(
+        keras_impl=impl,
+        keras_cache=cache,
+        synthetic_sizes=SIZES if size == "both" else (size,),
+        require_genuine=config.getoption("--require-genuine"),
+        download=config.getoption("--download"),
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for marker, text in MARKERS.items():
+        config.addinivalue_line("markers", f"{marker}: {text}")
+    try:
+        options = _options(config)
+    except SuiteError as exc:
+        raise pytest.UsageError(str(exc)) from exc
+    session = SuiteSession(options)
+    home = session.root / "keras-home"
+    home.mkdir()
+    # Before any Keras import: Keras 3 reads KERAS_HOME once, and Keras 2 writes keras.json there.
+    os.environ["KERAS_HOME"] = str(home)
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    config.stash[SESSION] = session
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if SESSION in config.stash:
+        config.stash[SESSION].close()
+
+
+def session_of(config: pytest.Config) -> SuiteSession:
+    return config.stash[SESSION]
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    session = session_of(config)
+    versions = ", ".join(f"{k} {v}" for k, v in stack_versions().items() if v)
+    cache = session.options.keras_cache or f"{default_keras_cache()} (absent)"
+    sizes = "+".join(session.options.synthetic_sizes)
+    return [
+        f"keras-dataset-suite: --keras-impl {session.options.keras_impl}; {versions}",
+        f"genuine cache: {cache}; synthetic size: {sizes}; downloads: {'allowed' if session.options.download else 'blocked'}",
+    ]
+
+
+def _source_markers(source: str) -> Iterator[pytest.MarkDecorator]:
+    if source.startswith("synthetic"):
+        yield pytest.mark.synthetic
+        if source != "synthetic":
+            yield pytest.mark.full
+    elif source in (GENUINE, API, FIXTURE):
+        yield getattr(pytest.mark, source)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    session = session_of(metafunc.config)
+    observes = metafunc.definition.get_closest_marker("observes")
+    if observes is not None and "check" in metafunc.fixturenames:
+        checks = session.checks(observes.args[0])
+        metafunc.parametrize(
+            "check",
+            [pytest.param(c, id=c.id, marks=list(_source_markers(c.case.source))) for c in checks],
+            indirect=True,
+        )
+    over = metafunc.definition.get_closest_marker("over")
+    if over is not None and "case" in metafunc.fixturenames:
+        datasets = battery.SEEDED if over.args[0] == "seeded" else None
+        cases = list(session.cases(datasets))
+        metafunc.parametrize(
+            "case",
+            [pytest.param(c, id=c.id, marks=list(_source_markers(c.source))) for c in cases],
+            indirect=True,
+        )
+
+
+def _require_data(session: SuiteSession, case: Case, function: str, config: pytest.Config) -> None:
+    """Skip (or fail) when the dataset or its genuine files are not there; error on a corrupt file."""
+    if case.source not in (GENUINE,) and not case.source.startswith("synthetic"):
+        return
+    try:
+        session.source(case.source).prepare(session.dataset(case.dataset), function)
+    except SourceMissing as exc:
+        if session.options.require_genuine:
+            pytest.fail(f"{exc} (--require-genuine)", pytrace=False)
+        pytest.skip(str(exc))
+    except GenuineFileCorrupt as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
+class BoundCheck:
+    """A check bound to the session, as a test receives it."""
+
+    def __init__(self, session: SuiteSession, spec: Check) -> None:
+        self.session, self.spec = session, spec
+
+    def verify(self) -> None:
+        self.session.verify(self.spec)
+
+
+@pytest.fixture
+def suite(request: pytest.FixtureRequest) -> SuiteSession:
+    """The session: the Keras under test, sources, catalogue and records."""
+    return session_of(request.config)
+
+
+@pytest.fixture
+def check(request: pytest.FixtureRequest, suite: SuiteSession) -> BoundCheck:
+    spec: Check = request.param
+    if spec.kind != "availability" and (reason := suite.absent_reason(spec.case.dataset)):
+        pytest.skip(reason)
+    function = "get_word_index" if spec.kind == "word_index" else "load_data"
+    _require_data(suite, spec.case, function, request.config)
+    return BoundCheck(suite, spec)
+
+
+@pytest.fixture
+def case(request: pytest.FixtureRequest, suite: SuiteSession) -> Case:
+    spec: Case = request.param
+    if reason := suite.absent_reason(spec.dataset):
+        pytest.skip(reason)
+    _require_data(suite, spec, "load_data", request.config)
+    return spec
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    session = session_of(config)
+    cache = session.options.keras_cache
+    found, missing = [], []
+    for dataset in session.catalogue:
+        for file in dataset.files:
+            located = cache is not None and any((cache / r.cache_path).is_file() for r in file.requests)
+            (found if located else missing).append(file.name)
+    terminalreporter.section("keras-dataset-suite: genuine data")
+    terminalreporter.write_line(f"cache: {cache or 'none'}")
+    terminalreporter.write_line(f"present ({len(found)}): {', '.join(found) or '-'}")
+    terminalreporter.write_line(f"absent ({len(missing)}), checks skipped: {', '.join(missing) or '-'}")
