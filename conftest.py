@@ -1,3 +1,3 @@
-"""Load the suite's pytest plugin for every test in this repository."""
+"""Load the suite's pytest plugin (and pytester, for the self-tests) for every test in this repository."""
 
-pytest_plugins = ["keras_dataset_suite.plugin"]
+pytest_plugins = ["keras_dataset_suite.plugin", "pytester"]

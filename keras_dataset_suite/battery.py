@@ -13,10 +13,9 @@ MODEL_KINDS = {
     "text": (*COMMON, "labels", "class_counts", "sequence_lengths", "word_index"),
     "housing": (*COMMON, "target_statistics", "feature_ranges"),
 }
-FILE_KINDS = {"fashion_mnist": ("idx_headers",), "cifar10": ("cifar_meta_names",), "cifar100": ("cifar_meta_names",)}
 SEEDED = ("imdb", "reuters", "boston_housing", "california_housing")
 ALTERNATE_SEED = 7
 
 
-def model_kinds(family: str, dataset: str) -> tuple[str, ...]:
-    return MODEL_KINDS[family] + FILE_KINDS.get(dataset, ())
+def model_kinds(family: str) -> tuple[str, ...]:
+    return MODEL_KINDS[family]

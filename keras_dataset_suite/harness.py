@@ -13,6 +13,7 @@ While a loader runs, three module globals of the Keras under test are swapped, a
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import inspect
 import os
 import time
@@ -54,7 +55,7 @@ class Request:
     file_hash: str | None
     cache_subdir: str
     extract: bool
-    returned: str
+    returned: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -108,7 +109,7 @@ class Harness:
             (binding.file_utils, "validate_file"): self._vouching(real_validate),
         }
         if not self.allow_download:
-            patches[(binding.file_utils, "urlretrieve")] = _blocked_download
+            patches[(binding.file_utils, "urlretrieve")] = _download_blocker(home)
         try:
             for (module, name), replacement in patches.items():
                 setattr(module, name, replacement)
@@ -129,14 +130,11 @@ class Harness:
         home: Path,
         kwargs: Mapping[str, Any] | None = None,
         image_data_format: str | None = None,
-        wrap: Callable[[Callable[..., Any]], Callable[..., Any]] | None = None,
     ) -> Call:
         """Call `<dataset>.<function>(**kwargs)` and capture everything a check may ask about."""
         target = binding.function(function)
         if target is None:
             raise AttributeError(f"{binding.dataset} has no {function}()")
-        if wrap is not None:
-            target = wrap(target)
         call = Call()
         before = np.random.get_state()
         with self.serving(binding, home, image_data_format) as requests:
@@ -157,16 +155,17 @@ class Harness:
             bound = signature.bind(*args, **kwargs)
             if bound.arguments.get("cache_dir") is None:
                 bound.arguments["cache_dir"] = str(home)
-            returned = real(*bound.args, **bound.kwargs)
             arguments = bound.arguments
-            requests.append(Request(
+            request = Request(
                 fname=arguments.get("fname"),
                 origin=arguments.get("origin"),
                 file_hash=arguments.get("file_hash") or arguments.get("md5_hash"),
                 cache_subdir=arguments.get("cache_subdir", "datasets"),
                 extract=bool(arguments.get("extract") or arguments.get("untar")),
-                returned=str(returned),
-            ))
+            )
+            requests.append(request)
+            returned = real(*bound.args, **bound.kwargs)
+            requests[-1] = dataclasses.replace(request, returned=str(returned))
             root = os.path.realpath(arguments["cache_dir"])
             if not os.path.realpath(returned).startswith(root + os.sep):
                 raise CacheLayoutError(
@@ -190,5 +189,17 @@ class Harness:
         return validate_file
 
 
-def _blocked_download(url: str, filename: Any, *args: Any, **kwargs: Any) -> None:
-    raise DownloadBlocked(url, str(filename))
+def _download_blocker(home: Path) -> Callable[..., None]:
+    """urlretrieve for offline runs: refuses, and says why Keras wanted to download."""
+    root = os.path.realpath(home)
+
+    def urlretrieve(url: str, filename: Any, *args: Any, **kwargs: Any) -> None:
+        if not os.path.realpath(filename).startswith(root + os.sep):
+            raise CacheLayoutError(
+                f"Keras wanted to write {filename}, outside the private cache {root}: it falls back to "
+                f"/tmp/.keras when the cache folder is missing or not writable. Check that the "
+                f"session's temporary folder (TMPDIR) is writable."
+            )
+        raise DownloadBlocked(url, str(filename))
+
+    return urlretrieve

@@ -193,7 +193,7 @@ def pixel_statistics(subject: Subject, params: Mapping[str, Any]) -> dict[str, A
     return {"x_train": _channel_stats(output.x_train), "x_test": _channel_stats(output.x_test)}
 
 
-def _row_digests(array: Any) -> list[bytes]:
+def row_digests(array: Any) -> list[bytes]:
     if _is_ragged(array):
         rows = (np.asarray(row, dtype=np.int64).tobytes() for row in array)
     else:
@@ -205,7 +205,7 @@ def _row_digests(array: Any) -> list[bytes]:
 def duplicates(subject: Subject, params: Mapping[str, Any]) -> dict[str, int]:
     """Exact duplicates by per-sample digest: test samples found in train, and repeats within each."""
     output = output_of(subject.result())
-    train, test = _row_digests(output.x_train), _row_digests(output.x_test)
+    train, test = row_digests(output.x_train), row_digests(output.x_test)
     seen = set(train)
     return {
         "train_test": sum(digest in seen for digest in test),

@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 
-from keras_dataset_suite import battery
 from keras_dataset_suite.errors import GenuineFileCorrupt, SuiteError, UsageError
 from keras_dataset_suite.keras_under_test import IMPLEMENTATIONS, stack_versions
 from keras_dataset_suite.session import API, FIXTURE, GENUINE, Case, Check, Options, SuiteSession
@@ -21,9 +20,11 @@ from keras_dataset_suite.sources import SourceMissing, check_cache_folder, defau
 from keras_dataset_suite.synthetic import SIZES
 
 SESSION = pytest.StashKey[SuiteSession]()
+PREVIOUS_KERAS_HOME = pytest.StashKey[str | None]()
 MARKERS = {
     "observes(kind)": "parametrize the test's `check` fixture with every check of this observation kind",
-    "over(selector)": "parametrize the test's `case` fixture: 'cases' (every dataset x config x source) or 'seeded'",
+    "over(selector)": "parametrize the test's `case` fixture: 'cases' (every dataset x config x source), "
+    "'seeded' (the datasets whose load_data takes a seed) or 'datasets' (one configuration each)",
     "genuine": "runs on the genuine Keras files (skips, or fails under --require-genuine, when they are absent)",
     "synthetic": "runs on files the suite generated in the loaders' on-disk formats",
     "full": "runs on full-size synthetic files (--synthetic-size full or both)",
@@ -81,10 +82,16 @@ def pytest_configure(config: pytest.Config) -> None:
         options = _options(config)
     except SuiteError as exc:
         raise pytest.UsageError(str(exc)) from exc
-    session = SuiteSession(options)
-    home = session.root / "keras-home"
-    home.mkdir()
+    try:
+        session = SuiteSession(options)
+        home = session.root / "keras-home"
+        home.mkdir()
+    except OSError as exc:
+        raise pytest.UsageError(
+            f"cannot create the session's private Keras home ({exc}); set TMPDIR to a writable folder"
+        ) from exc
     # Before any Keras import: Keras 3 reads KERAS_HOME once, and Keras 2 writes keras.json there.
+    config.stash[PREVIOUS_KERAS_HOME] = os.environ.get("KERAS_HOME")
     os.environ["KERAS_HOME"] = str(home)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     config.stash[SESSION] = session
@@ -93,6 +100,11 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_unconfigure(config: pytest.Config) -> None:
     if SESSION in config.stash:
         config.stash[SESSION].close()
+        previous = config.stash[PREVIOUS_KERAS_HOME]
+        if previous is None:
+            os.environ.pop("KERAS_HOME", None)
+        else:
+            os.environ["KERAS_HOME"] = previous
 
 
 def session_of(config: pytest.Config) -> SuiteSession:
@@ -131,8 +143,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         )
     over = metafunc.definition.get_closest_marker("over")
     if over is not None and "case" in metafunc.fixturenames:
-        datasets = battery.SEEDED if over.args[0] == "seeded" else None
-        cases = list(session.cases(datasets))
+        cases = list(session.cases(over.args[0]))
         metafunc.parametrize(
             "case",
             [pytest.param(c, id=c.id, marks=list(_source_markers(c.source))) for c in cases],
@@ -142,16 +153,21 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 def _require_data(session: SuiteSession, case: Case, function: str, config: pytest.Config) -> None:
     """Skip (or fail) when the dataset or its genuine files are not there; error on a corrupt file."""
-    if case.source not in (GENUINE,) and not case.source.startswith("synthetic"):
+    if case.source != GENUINE and not case.source.startswith("synthetic"):
         return
+    missing = corrupt = None
     try:
         session.source(case.source).prepare(session.dataset(case.dataset), function)
     except SourceMissing as exc:
-        if session.options.require_genuine:
-            pytest.fail(f"{exc} (--require-genuine)", pytrace=False)
-        pytest.skip(str(exc))
+        missing = str(exc)
     except GenuineFileCorrupt as exc:
-        pytest.fail(str(exc), pytrace=False)
+        corrupt = str(exc)
+    if corrupt is not None:
+        pytest.fail(corrupt, pytrace=False)
+    if missing is not None and session.options.require_genuine:
+        pytest.fail(f"{missing} (--require-genuine)", pytrace=False)
+    if missing is not None:
+        pytest.skip(missing)
 
 
 class BoundCheck:
@@ -164,7 +180,7 @@ class BoundCheck:
         self.session.verify(self.spec)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def suite(request: pytest.FixtureRequest) -> SuiteSession:
     """The session: the Keras under test, sources, catalogue and records."""
     return session_of(request.config)

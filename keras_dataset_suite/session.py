@@ -185,12 +185,16 @@ class SuiteSession:
 
     # ---- generating checks ---------------------------------------------------------------------
 
-    def cases(self, datasets: tuple[str, ...] | None = None) -> Iterator[Case]:
-        """Every dataset x configuration x data source."""
+    def cases(self, selector: str = "cases") -> Iterator[Case]:
+        """'cases': every dataset x configuration x data source; 'seeded': only the datasets whose
+        load_data takes a seed; 'datasets': the first configuration of each dataset."""
+        if selector not in ("cases", "seeded", "datasets"):
+            raise UsageError(f"unknown case selector {selector!r}")
         for dataset in self.catalogue:
-            if datasets is not None and dataset.name not in datasets:
+            if selector == "seeded" and dataset.name not in battery.SEEDED:
                 continue
-            for config in dataset.configs:
+            configs = dataset.configs[:1] if selector == "datasets" else dataset.configs
+            for config in configs:
                 for source in self.data_sources:
                     yield Case(dataset.name, config.name, source)
 
@@ -219,7 +223,7 @@ class SuiteSession:
                     yield Check(fact.observe, Case(dataset.name, config, source), (fact.id,), label=label)
 
     def _per_case_checks(self, dataset: Dataset, kind: str, facts: list[Fact], needs: str) -> Iterator[Check]:
-        modelled = kind in battery.model_kinds(dataset.family, dataset.name)
+        modelled = kind in battery.model_kinds(dataset.family)
         configs = dataset.configs if needs == "data" else dataset.configs[:1]
         for config in configs:
             for source in self.data_sources:

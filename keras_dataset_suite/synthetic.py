@@ -112,9 +112,9 @@ def _sequences(
 
 TEXT_SHAPES = {
     # (vocabulary, median length, sigma, max length) per size
-    ("imdb", "small"): (500, 18.0, 0.6, 80),
+    ("imdb", "small"): (500, 30.0, 0.9, 240),
     ("imdb", "full"): (88584, 174.0, 0.75, 2494),
-    ("reuters", "small"): (400, 14.0, 0.6, 60),
+    ("reuters", "small"): (400, 20.0, 0.8, 120),
     ("reuters", "full"): (30979, 95.0, 0.8, 2376),
 }
 
@@ -165,8 +165,8 @@ def _cifar(dataset: Dataset, size: str, rng: np.random.Generator, splits: tuple[
         )
 
     meta = {
-        "fine_label_names": [f"fine_{i:02d}" for i in range(NUM_CLASSES["cifar100"])],
-        "coarse_label_names": [f"coarse_{i:02d}" for i in range(CIFAR100_COARSE)],
+        "fine_label_names": list(dataset.class_names or ()),
+        "coarse_label_names": list(dataset.coarse_class_names or ()),
     }
     return CifarArchive("cifar-100-python", (batch("train", train),), batch("test", test), "meta", meta)
 

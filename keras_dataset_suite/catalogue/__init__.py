@@ -10,7 +10,8 @@ never come from the Keras under test. `needs` says which data a fact holds for:
 * ``fixture``: a small test vector defined in the dataset's ``[fixtures]`` table.
 
 TOML has no null, so the string ``"None"`` in a ``kwargs`` table stands for Python's ``None``.
-The string ``"@class_names"`` in an expected value stands for the dataset's class names.
+A string ``"@class_names"`` (or another name list of ``[dataset]``) in an expected value stands
+for that list, so names are written once.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from keras_dataset_suite.versions import Serving, VersionRange
 
 NEEDS = ("api", "any", "full", "genuine", "fixture")
 DATA_FUNCTIONS = ("load_data", "get_word_index")
-CLASS_NAMES_REF = "@class_names"
+NAME_LISTS = ("class_names", "coarse_class_names", "feature_names")
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,7 @@ class Dataset:
     fixtures: Mapping[str, Mapping[str, Any]]
     quirks: tuple[Quirk, ...] = ()
     class_names: tuple[str, ...] | None = None
+    coarse_class_names: tuple[str, ...] | None = None
     feature_names: tuple[str, ...] | None = None
 
     def config(self, name: str) -> Config:
@@ -198,15 +200,15 @@ def _none_strings(kwargs: Mapping[str, Any]) -> dict[str, Any]:
     return {k: (None if v == "None" else v) for k, v in kwargs.items()}
 
 
-def _resolve_refs(value: Any, class_names: tuple[str, ...] | None, where: str) -> Any:
-    if value == CLASS_NAMES_REF:
-        if class_names is None:
-            raise CatalogueError(f"{where}: {CLASS_NAMES_REF} used but the dataset has no class_names")
-        return list(class_names)
+def _resolve_refs(value: Any, head: Mapping[str, Any], where: str) -> Any:
+    if isinstance(value, str) and value.startswith("@"):
+        if value[1:] not in NAME_LISTS or value[1:] not in head:
+            raise CatalogueError(f"{where}: {value} names no list of the dataset's [dataset] table")
+        return list(head[value[1:]])
     if isinstance(value, dict):
-        return {k: _resolve_refs(v, class_names, where) for k, v in value.items()}
+        return {k: _resolve_refs(v, head, where) for k, v in value.items()}
     if isinstance(value, list):
-        return [_resolve_refs(v, class_names, where) for v in value]
+        return [_resolve_refs(v, head, where) for v in value]
     return value
 
 
@@ -253,7 +255,7 @@ class _Reader:
         )
         config_names = {c.name for c in configs}
         files = tuple(self.file(f, i) for i, f in enumerate(doc.get("files", [])))
-        facts = tuple(self.fact(name, f, config_names, class_names, doc) for f in doc.get("facts", []))
+        facts = tuple(self.fact(name, f, config_names, head, doc) for f in doc.get("facts", []))
         errata = tuple(self.erratum(name, e) for e in doc.get("errata", []))
         return Dataset(
             name=name,
@@ -267,6 +269,7 @@ class _Reader:
             fixtures={k: dict(v) for k, v in doc.get("fixtures", {}).items()},
             quirks=tuple(self.quirk(q) for q in doc.get("quirks", [])),
             class_names=class_names,
+            coarse_class_names=tuple(head["coarse_class_names"]) if "coarse_class_names" in head else None,
             feature_names=tuple(head["feature_names"]) if "feature_names" in head else None,
         )
 
@@ -303,7 +306,7 @@ class _Reader:
         dataset: str,
         table: Mapping[str, Any],
         config_names: set[str],
-        class_names: tuple[str, ...] | None,
+        head: Mapping[str, Any],
         doc: Mapping[str, Any],
     ) -> Fact:
         fact_id = self.require(table, "id", "[[facts]]")
@@ -325,7 +328,7 @@ class _Reader:
             id=fact_id,
             dataset=dataset,
             observe=self.require(table, "observe", where),
-            expected=_resolve_refs(self.require(table, "expected", where), class_names, where),
+            expected=_resolve_refs(self.require(table, "expected", where), head, where),
             needs=needs,
             source=self.citation(self.require(table, "source", where), where),
             configs=tuple(configs) if configs is not None else None,
