@@ -30,14 +30,15 @@ def write_npz(path: Path, arrays: Mapping[str, np.ndarray]) -> None:
         np.savez(handle, **arrays)
 
 
-def object_array(sequences: Sequence[Sequence[int]]) -> np.ndarray:
-    """A 1-D object array of Python-int lists, the element type of the genuine imdb/reuters files.
+def object_array(sequences: Sequence[list[int]]) -> np.ndarray:
+    """A 1-D object array of lists of Python ints, the element type of the genuine imdb/reuters files.
 
-    Lists of numpy scalars would pickle through `numpy...scalar`, which Keras 3.15.1 refuses.
+    Lists of numpy scalars would pickle through `numpy...scalar`, which Keras 3.15.1 refuses, so
+    callers pass plain lists (`Ragged.to_lists()` makes them).
     """
     array = np.empty(len(sequences), dtype=object)
     for i, sequence in enumerate(sequences):
-        array[i] = [int(v) for v in sequence]
+        array[i] = sequence
     return array
 
 

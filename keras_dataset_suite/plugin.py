@@ -12,12 +12,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from keras_dataset_suite.errors import GenuineFileCorrupt, SuiteError, UsageError
 from keras_dataset_suite.keras_under_test import IMPLEMENTATIONS, stack_versions
 from keras_dataset_suite.session import API, FIXTURE, GENUINE, Case, Check, Options, SuiteSession
 from keras_dataset_suite.sources import SourceMissing, check_cache_folder, default_keras_cache
 from keras_dataset_suite.synthetic import SIZES
+
+# "ci" (the default): deterministic, fast, no example database anywhere (so nothing lands in the
+# repository). "thorough": many more random examples, for a local hunt; use --hypothesis-profile.
+settings.register_profile(
+    "ci", max_examples=60, derandomize=True, database=None, deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("thorough", max_examples=2000, database=None, deadline=None)
 
 SESSION = pytest.StashKey[SuiteSession]()
 PREVIOUS_KERAS_HOME = pytest.StashKey[str | None]()
@@ -78,6 +87,8 @@ def _options(config: pytest.Config) -> Options:
 def pytest_configure(config: pytest.Config) -> None:
     for marker, text in MARKERS.items():
         config.addinivalue_line("markers", f"{marker}: {text}")
+    if getattr(config.option, "hypothesis_profile", None) is None:
+        settings.load_profile("ci")
     try:
         options = _options(config)
     except SuiteError as exc:

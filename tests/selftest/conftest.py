@@ -7,8 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 REPO = Path(__file__).resolve().parents[2]
+# A mutant only has to be caught: inner runs stop at the first failing example, unshrunk.
+settings.register_profile("selftest-mutant", parent=settings.get_profile("ci"), phases=settings.get_profile("ci").phases[:3])
 
 
 @dataclass
@@ -54,7 +57,8 @@ def run_dataset_tests(pytester, suite, monkeypatch):
     def run(select: str, *extra: str) -> Outcomes:
         args = [
             str(REPO / "tests" / "datasets"), "-k", select, f"--rootdir={REPO}", "-c", str(REPO / "pyproject.toml"),
-            f"--keras-impl={suite.options.keras_impl}", "-q", "-p", "pytest_benchmark.plugin", *extra,
+            f"--keras-impl={suite.options.keras_impl}", "-q", "-p", "pytest_benchmark.plugin",
+            "-p", "hypothesis.extra.pytestplugin", "--hypothesis-profile=selftest-mutant", *extra,
         ]
         if suite.options.keras_cache is not None and not any(a.startswith("--keras-cache") for a in extra):
             args.append(f"--keras-cache={suite.options.keras_cache}")
