@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,6 +57,9 @@ def run_dataset_tests(pytester, suite, monkeypatch):
     monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
 
     def run(select: str, *extra: str) -> Outcomes:
+        # Fresh test modules for the inner run: Hypothesis fixes a test's settings when it is decorated.
+        for name in [m for m in sys.modules if m.startswith("tests.datasets")]:
+            monkeypatch.delitem(sys.modules, name)
         args = [
             str(REPO / "tests" / "datasets"), "-k", select, f"--rootdir={REPO}", "-c", str(REPO / "pyproject.toml"),
             f"--keras-impl={suite.options.keras_impl}", "-q", "-p", "pytest_benchmark.plugin",
