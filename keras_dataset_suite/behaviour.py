@@ -73,12 +73,20 @@ def _rows(output: Any, splits: tuple[str, ...]) -> Counter[bytes]:
     return Counter(digest for split in splits for digest in row_digests(getattr(output, split)))
 
 
-def download_manifest(session: SuiteSession, dataset: Dataset, case: Case, function: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(expected, observed) get_file requests, and where each file landed, relative to the home."""
+def requests_made(session: SuiteSession, case: Case, function: str) -> list[dict[str, Any]]:
+    """The get_file requests one call made, and where each file landed relative to the home."""
     subject = session.subject(case)
-    serving = session.kut.serving
     call = subject.load() if function == "load_data" else subject.call({}, function)
     home = subject.prepared(function).home
+    return [
+        {**r.as_dict(), "lands_at": _relative(r.returned, home) if r.returned else f"<not placed: {call.error!r}>"}
+        for r in call.requests
+    ]
+
+
+def download_manifest(session: SuiteSession, dataset: Dataset, case: Case, function: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(expected, observed) get_file requests: the catalogue's, and what the loader asked for."""
+    serving = session.kut.serving
     expected = []
     for file in dataset.files_for(function):
         request = file.request_for(serving)
@@ -87,11 +95,7 @@ def download_manifest(session: SuiteSession, dataset: Dataset, case: Case, funct
             "cache_subdir": request.cache_subdir, "extract": request.extract,
             "lands_at": request.extracted_to or request.cache_path,
         })
-    observed = [
-        {**r.as_dict(), "lands_at": _relative(r.returned, home) if r.returned else f"<not placed: {call.error!r}>"}
-        for r in call.requests
-    ]
-    return expected, observed
+    return expected, requests_made(session, case, function)
 
 
 def _relative(path: str, home: Path) -> str:

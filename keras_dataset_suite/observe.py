@@ -7,9 +7,14 @@ the same observation made on the model's output. Catalogue facts name these kind
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import inspect
+import os
 import re
+import sys
+import tarfile
+import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +26,7 @@ from scipy import stats
 from keras_dataset_suite import decoding, formats
 from keras_dataset_suite.models.output import SPLIT_ARRAYS, Output
 
+PRIVATE_PREFIX = "keras-dataset-suite-"  # the session's temporary folders start with this
 DOC_TABLE_ROW = re.compile(r"^\s*\|\s*(\d+)\s*\|\s*(.+?)\s*\|\s*$", re.MULTILINE)
 
 
@@ -28,6 +34,7 @@ class Subject(Protocol):
     """What an observation can ask of the Keras under test, or of the reference model."""
 
     dataset: str
+    config: Any
 
     def result(self, kwargs: Mapping[str, Any] | None = None) -> Any:
         """The raw return value of load_data (the case's arguments when `kwargs` is None)."""
@@ -39,6 +46,8 @@ class Subject(Protocol):
     def label_names(self) -> Any: ...
 
     def api(self) -> Any: ...
+
+    def api_get_file(self) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -272,6 +281,32 @@ def array_digest(array: Any) -> str:
     return digest.hexdigest()
 
 
+def count_calls(owner: Any, name: str, call: Callable[[], Any]) -> tuple[int, Any]:
+    """Run `call` while counting calls of `owner.name` (e.g. tarfile.TarFile.extractall)."""
+    real = getattr(owner, name)
+    count = 0
+
+    @functools.wraps(real)
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        nonlocal count
+        count += 1
+        return real(*args, **kwargs)
+
+    setattr(owner, name, counting)
+    try:
+        result = call()
+    finally:
+        setattr(owner, name, real)
+    return count, result
+
+
+def repeat_extractions(subject: Subject, params: Mapping[str, Any]) -> dict[str, int]:
+    """Archive extractions during a second identical call (Keras >= 3.6 re-extracts every call)."""
+    subject.result()
+    count, _ = count_calls(tarfile.TarFile, "extractall", lambda: subject.result(subject.config.kwargs))
+    return {"extractions": count}
+
+
 # ---- observations on calls with their own arguments ----------------------------------------
 
 
@@ -358,6 +393,37 @@ def label_names(subject: Subject, params: Mapping[str, Any]) -> dict[str, Any]:
     return {"present": True, "type": _type_name(names), "count": len(names), "names": list(names)}
 
 
+def cache_root(subject: Subject, params: Mapping[str, Any]) -> dict[str, Any]:
+    """Does get_file (no cache_dir) follow HOME at every call (Keras 2), or a root fixed at import?
+
+    Probed with a file:// download under two throw-away HOMEs. Keras 3 resolves KERAS_HOME (or ~)
+    once at import; the probe runs only when that root is a private home of the suite, so a Keras
+    imported before the suite could never write into the user's cache.
+    """
+    get_file = subject.api_get_file()
+    config = getattr(sys.modules[get_file.__module__], "config", None)
+    fixed_root = config.keras_home() if config is not None and hasattr(config, "keras_home") else None
+    if fixed_root is not None and not Path(fixed_root).resolve().parent.name.startswith(PRIVATE_PREFIX):
+        return {"follows_home_per_call": None, "note": f"Keras was imported before the suite set KERAS_HOME ({fixed_root})"}
+    with tempfile.TemporaryDirectory() as scratch:
+        origin = Path(scratch, "probe.txt")
+        origin.write_text("probe")
+        landed = []
+        for home in ("home-a", "home-b"):
+            (Path(scratch) / home / ".keras").mkdir(parents=True)
+            previous = os.environ.get("HOME")
+            os.environ["HOME"] = str(Path(scratch) / home)
+            try:
+                landed.append(Path(get_file(f"keras-dataset-suite-probe-{home}.txt", origin=origin.as_uri())))
+            finally:
+                os.environ["HOME"] = previous if previous is not None else ""
+        follows = all(str(path).startswith(str(Path(scratch) / home)) for path, home in zip(landed, ("home-a", "home-b")))
+        for path in landed:
+            if not str(path).startswith(scratch):
+                path.unlink(missing_ok=True)
+    return {"follows_home_per_call": follows}
+
+
 def availability(subject: Subject, params: Mapping[str, Any]) -> dict[str, bool]:
     return {"present": subject.api() is not None}
 
@@ -391,6 +457,7 @@ OBSERVERS: dict[str, Observer] = {
     "sample": Observer(sample, "data"),
     "decoded_sample": Observer(decoded_sample, "data"),
     "digests": Observer(digests, "data"),
+    "repeat_extractions": Observer(repeat_extractions, "data"),
     "error": Observer(error, "call"),
     "output": Observer(output, "call"),
     "word_index": Observer(word_index, "word_index"),
@@ -399,6 +466,7 @@ OBSERVERS: dict[str, Observer] = {
     "docstring_class_names": Observer(docstring_class_names, "api"),
     "label_names": Observer(label_names, "api"),
     "availability": Observer(availability, "api"),
+    "cache_root": Observer(cache_root, "api"),
     "signature": Observer(signature, "api"),
 }
 

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, settings
 
+from keras_dataset_suite import benchmark_report, snapshot
 from keras_dataset_suite.errors import GenuineFileCorrupt, SuiteError, UsageError
 from keras_dataset_suite.keras_under_test import IMPLEMENTATIONS, stack_versions
 from keras_dataset_suite.session import API, FIXTURE, GENUINE, Case, Check, Options, SuiteSession
@@ -63,6 +64,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="let Keras download missing genuine files into the session's private cache (needs network)",
     )
     group.addoption(
+        "--snapshot", default=None, metavar="PATH",
+        help="write a JSON record of everything the run observed (schema: keras_dataset_suite/snapshot.schema.json) "
+        "for keras-dataset-gate; not under xdist",
+    )
+    group.addoption(
         "--synthetic-size", default="small", choices=(*SIZES, "both"),
         help="size of the synthetic datasets: small (fast, default), full (documented sizes) or both",
     )
@@ -75,12 +81,19 @@ def _options(config: pytest.Config) -> Options:
     if impl not in IMPLEMENTATIONS:
         raise UsageError(f"--keras-impl {impl!r} is not known; choose one of {', '.join(IMPLEMENTATIONS)}")
     size = config.getoption("--synthetic-size")
+    timing = config.getoption("benchmark_enable", False) or not config.getoption("benchmark_disable", True)
+    parallel = getattr(config.option, "numprocesses", None) or os.environ.get("PYTEST_XDIST_WORKER")
+    if timing and parallel:
+        raise UsageError("benchmarks never run under xdist: drop -n (timings of parallel workers disturb each other)")
+    if config.getoption("--snapshot") and parallel:
+        raise UsageError("--snapshot records one process's observations: drop -n")
     return Options(
         keras_impl=impl,
         keras_cache=cache,
         synthetic_sizes=SIZES if size == "both" else (size,),
         require_genuine=config.getoption("--require-genuine"),
         download=config.getoption("--download"),
+        benchmark_source="synthetic-full" if timing else "synthetic",
     )
 
 
@@ -106,6 +119,10 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["KERAS_HOME"] = str(home)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     config.stash[SESSION] = session
+    if options.benchmark_source != "synthetic":
+        # Loads build millions of Python objects; a collection of TensorFlow's heap landing in a
+        # timed round adds hundreds of ms at random. Rounds run with the collector off, after a collect.
+        config.option.benchmark_disable_gc = True
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -214,6 +231,28 @@ def case(request: pytest.FixtureRequest, suite: SuiteSession) -> Case:
         pytest.skip(reason)
     _require_data(suite, spec, "load_data", request.config)
     return spec
+
+
+def pytest_benchmark_update_machine_info(config: pytest.Config, machine_info: dict[str, Any]) -> None:
+    """Fingerprint every benchmark JSON with the stack and data it measured."""
+    session = session_of(config)
+    machine_info["keras_dataset_suite"] = {
+        **session.kut.describe(),
+        "image_data_format": session.image_data_format(),
+        "data_sources": [session.options.benchmark_source, GENUINE],
+        "genuine_cache": str(session.options.keras_cache or ""),
+        "job": snapshot.job_id(),
+    }
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    suite = session_of(session.config)
+    if target := session.config.getoption("--snapshot"):
+        snapshot.write(suite, Path(target), int(exitstatus))
+    target = session.config.getoption("benchmark_json", None)
+    if suite.benchmarks and target is not None:
+        environment = {**suite.kut.describe(), "serving": str(suite.kut.serving)}
+        Path(target).with_suffix(".md").write_text(benchmark_report.markdown(suite.benchmarks, environment))
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:

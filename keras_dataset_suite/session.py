@@ -21,7 +21,7 @@ from keras_dataset_suite.compare import Mismatch, compare, explain
 from keras_dataset_suite.errors import UsageError
 from keras_dataset_suite.harness import GeneratedFiles, Harness
 from keras_dataset_suite.keras_under_test import KerasUnderTest, import_keras
-from keras_dataset_suite.observe import OBSERVERS, observe
+from keras_dataset_suite.observe import OBSERVERS, PRIVATE_PREFIX, observe
 from keras_dataset_suite.sources import FixtureSource, GenuineSource, Prepared, SyntheticSource
 from keras_dataset_suite.subjects import KerasSubject, ModelSubject
 
@@ -45,6 +45,7 @@ class Options:
     synthetic_sizes: tuple[str, ...] = ("small",)
     require_genuine: bool = False
     download: bool = False
+    benchmark_source: str = "synthetic"  # full-size data when benchmarks really run
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,25 @@ class Record:
     passed: bool
 
 
+@dataclass
+class BenchmarkRecord:
+    """One benchmark's timings (raw rounds kept for the gate's significance test) and findings."""
+
+    name: str
+    group: str
+    dataset: str
+    source: str
+    kind: str
+    samples: list[float]
+    extra: dict[str, Any]
+
+    @property
+    def median(self) -> float:
+        ordered = sorted(self.samples)
+        middle = len(ordered) // 2
+        return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
 class _Fixture:
     """Adapts one catalogue fixture to the placement interface subjects use."""
 
@@ -116,10 +136,11 @@ class SuiteSession:
     def __init__(self, options: Options, root: Path | None = None) -> None:
         self.options = options
         self.catalogue: Catalogue = load_catalogue()
-        self.root = root or Path(tempfile.mkdtemp(prefix="keras-dataset-suite-"))
+        self.root = root or Path(tempfile.mkdtemp(prefix=PRIVATE_PREFIX))
         self.generated = GeneratedFiles()
         self.harness = Harness(self.generated, allow_download=options.download)
         self.records: list[Record] = []
+        self.benchmarks: list[BenchmarkRecord] = []
         self._kut: KerasUnderTest | None = None
         self._sources: dict[str, Any] = {}
         self._subjects: dict[tuple[str, str], KerasSubject] = {}
@@ -187,15 +208,17 @@ class SuiteSession:
 
     def cases(self, selector: str = "cases") -> Iterator[Case]:
         """'cases': every dataset x configuration x data source; 'seeded': only the datasets whose
-        load_data takes a seed; 'datasets': the first configuration of each dataset."""
-        if selector not in ("cases", "seeded", "datasets"):
+        load_data takes a seed; 'datasets': the first configuration of each dataset; 'benchmarks':
+        that, on the benchmark data (full-size synthetic when timing) and the genuine files."""
+        if selector not in ("cases", "seeded", "datasets", "benchmarks"):
             raise UsageError(f"unknown case selector {selector!r}")
+        sources = (self.options.benchmark_source, GENUINE) if selector == "benchmarks" else self.data_sources
         for dataset in self.catalogue:
             if selector == "seeded" and dataset.name not in battery.SEEDED:
                 continue
-            configs = dataset.configs[:1] if selector == "datasets" else dataset.configs
+            configs = dataset.configs if selector in ("cases", "seeded") else dataset.configs[:1]
             for config in configs:
-                for source in self.data_sources:
+                for source in sources:
                     yield Case(dataset.name, config.name, source)
 
     def _facts(self, dataset: Dataset, kind: str) -> list[Fact]:
@@ -235,6 +258,11 @@ class SuiteSession:
                     yield Check(kind, Case(dataset.name, config.name, source), applicable, against_model)
 
     # ---- running a check -----------------------------------------------------------------------
+
+    def image_data_format(self) -> str | None:
+        """The default image data format of the Keras under test (the CIFAR layout without a config)."""
+        backend = self.kut.binding("cifar10").backend if self.kut.binding("cifar10") else None
+        return backend.image_data_format() if backend is not None else None
 
     def absent_reason(self, dataset: str) -> str | None:
         if self.kut.binding(dataset) is not None:
@@ -276,6 +304,16 @@ class SuiteSession:
             lines.append(f"  against {what}:")
             lines.append(explain(mismatches))
         return "\n".join(lines)
+
+    def record_benchmark(self, benchmark: Any, case: Case, kind: str) -> None:
+        """Keep a timed benchmark's raw rounds and findings (nothing when benchmarks are disabled)."""
+        stats = getattr(benchmark, "stats", None)
+        if stats is None:
+            return
+        self.benchmarks.append(BenchmarkRecord(
+            name=benchmark.name, group=benchmark.group or "", dataset=case.dataset, source=case.source,
+            kind=kind, samples=list(stats.stats.data), extra=dict(benchmark.extra_info),
+        ))
 
     def close(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)

@@ -66,6 +66,10 @@ class KerasSubject:
     def api(self) -> Any:
         return self.binding.api if self.binding is not None else None
 
+    def api_get_file(self) -> Any:
+        """The real get_file the loaders use (outside a serving block it is unpatched)."""
+        return self.binding.implementation.get_file if self.binding is not None else None
+
 
 class ModelSubject:
     """The reference model applied to exactly what a synthetic source wrote."""
@@ -100,4 +104,7 @@ class ModelSubject:
         return None
 
     def api(self) -> Any:
+        return None
+
+    def api_get_file(self) -> Any:
         return None

@@ -38,3 +38,15 @@ def test_download_manifest(suite, case):
         expected, observed = behaviour.download_manifest(suite, dataset, case, function)
         mismatches = compare(expected, observed)
         assert not mismatches, f"{case.dataset}.{function} requests differ from the catalogue:\n{explain(mismatches)}"
+
+
+@pytest.mark.observes("repeat_extractions")
+def test_repeat_extractions(check):
+    """CIFAR: a repeated load extracts the archive again in Keras >= 3.6, not in Keras 2."""
+    check.verify()
+
+
+@pytest.mark.observes("cache_root")
+def test_cache_root(check):
+    """get_file's cache root: fixed at import (Keras 3, KERAS_HOME) or HOME read at every call (Keras 2)."""
+    check.verify()

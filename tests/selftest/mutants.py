@@ -7,6 +7,11 @@ self-test runs the real dataset tests with the mutant active and asserts those c
 from __future__ import annotations
 
 import functools
+import io
+import os
+import sys
+import tarfile
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,6 +32,7 @@ class Mutant:
     wrap: Callable[[Callable[..., Any]], Callable[..., Any]]
     function: str = "load_data"
     args: tuple[str, ...] = field(default=())
+    target: str = "api"  # patch the API module, or the loader's implementation module (get_file)
 
 
 def on_result(change: Callable[[Result, dict[str, Any]], Result]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -118,6 +124,37 @@ def _truncated(rows: Any, length: int) -> np.ndarray:
     return out
 
 
+def _extra_extraction(real: Callable[..., Any]) -> Callable[..., Any]:
+    """The loader extracts one more (empty) archive per call."""
+
+    @functools.wraps(real)
+    def mutated(*args: Any, **kwargs: Any) -> Any:
+        buffer = io.BytesIO()
+        tarfile.open(fileobj=buffer, mode="w").close()
+        buffer.seek(0)
+        with tempfile.TemporaryDirectory() as scratch, tarfile.open(fileobj=buffer) as archive:
+            archive.extractall(scratch)
+        return real(*args, **kwargs)
+
+    return mutated
+
+
+def _flipped_cache_root(real: Callable[..., Any]) -> Callable[..., Any]:
+    """get_file switches cache-root semantics: HOME per call on Keras 3, a fixed folder on Keras 2."""
+    keras3 = hasattr(sys.modules[real.__module__], "config")
+
+    @functools.wraps(real)
+    def mutated(*args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("cache_dir") is None:
+            kwargs["cache_dir"] = (
+                os.path.join(os.path.expanduser("~"), ".keras") if keras3
+                else os.path.join(tempfile.gettempdir(), "keras-dataset-suite-fixed-root")
+            )
+        return real(*args, **kwargs)
+
+    return mutated
+
+
 def _swap_error(real: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(real)
     def mutated(*args: Any, **kwargs: Any) -> Any:
@@ -190,6 +227,10 @@ MUTANTS = (
            ("test_label_names",), on_result(lambda names, kwargs: list(names)), function="get_label_names"),
     Mutant("error type swapped", "boston_housing", "boston_housing and documented_errors",
            ("test_documented_errors",), _swap_error),
+    Mutant("CIFAR extracted once more per call", "cifar100", "cifar100 and fine and synthetic and repeat_extractions",
+           ("test_repeat_extractions",), _extra_extraction),
+    Mutant("cache root semantics flipped", "mnist", "cache_root",
+           ("test_cache_root",), _flipped_cache_root, function="get_file", target="implementation"),
     Mutant("cache file renamed", "mnist", "mnist and download_manifest",
            ("test_download_manifest",), on_kwargs(lambda k: {**k, "path": "mnist-v2.npz"})),
 )

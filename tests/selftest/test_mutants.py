@@ -28,7 +28,8 @@ INJECTED = ("test_samples", "test_decoded_samples", "test_archive_label_names", 
 
 def _apply(mutant, suite, monkeypatch):
     binding = suite.kut.binding(mutant.dataset)
-    monkeypatch.setattr(binding.api, mutant.function, mutant.wrap(getattr(binding.api, mutant.function)))
+    owner = binding.api if mutant.target == "api" else binding.implementation
+    monkeypatch.setattr(owner, mutant.function, mutant.wrap(getattr(owner, mutant.function)))
 
 
 BASELINE = pytest.StashKey[dict]()
