@@ -28,14 +28,20 @@ from keras_dataset_suite.ragged import Ragged
 from keras_dataset_suite.sources import Prepared
 
 TARGET_SECONDS = 3.0  # per benchmark: enough rounds for a stable median on a noisy 2-core VM
-MIN_ROUNDS, MAX_ROUNDS = 3, 40
+MIN_ROUNDS, MAX_ROUNDS = 3, 20
+COLLECT_ABOVE = 0.05  # seconds: only rounds this long are worth a gc.collect() (~0.3 s with TensorFlow loaded)
 GRID_ROUNDS = 2  # the option grid: 66 option sets, IMDB's at ~3 s a load on full-size data
 MIB = 1024 * 1024
 
 
 def collect() -> None:
-    """pedantic() setup: start every timed round from a collected heap."""
+    """pedantic() setup: start a timed round from a collected heap."""
     gc.collect()
+
+
+def setup_for(seconds_per_call: float) -> Callable[[], None] | None:
+    """collect() before rounds long enough to build garbage worth collecting; nothing for short ones."""
+    return collect if seconds_per_call > COLLECT_ABOVE else None
 
 
 def timed(call: Callable[[], Any]) -> tuple[float, Any]:

@@ -195,6 +195,15 @@ class SuiteSession:
             self._subjects[key] = KerasSubject(dataset, self.config(case), self.kut, self.harness, placement)
         return self._subjects[key]
 
+    def touched(self) -> set[str]:
+        """Datasets this session has exercised (a snapshot records only what the run looked at)."""
+        return {subject.dataset for subject in self._subjects.values()}
+
+    def loaded_cases(self) -> list[Case]:
+        """Cases whose default load ran in this session, in catalogue order."""
+        loaded = {key[0] for key, subject in self._subjects.items() if subject.loaded}
+        return [case for case in self.cases("cases") if case.id in loaded]
+
     def model(self, case: Case) -> ModelSubject:
         """The reference model on exactly what the synthetic source wrote for this case."""
         if case.id not in self._models:

@@ -24,8 +24,7 @@ from keras_dataset_suite import __version__
 from keras_dataset_suite.behaviour import requests_made
 from keras_dataset_suite.catalogue import Fact
 from keras_dataset_suite.observe import OBSERVERS, array_digest, observe, output_of
-from keras_dataset_suite.session import API, FIXTURE, GENUINE, Case, SuiteSession
-from keras_dataset_suite.sources import SourceMissing
+from keras_dataset_suite.session import API, FIXTURE, Case, SuiteSession
 
 SCHEMA = "keras-dataset-suite/snapshot"
 SCHEMA_VERSION = 1
@@ -86,10 +85,10 @@ def _api(session: SuiteSession) -> dict[str, Any]:
     return surface
 
 
-def _manifest(session: SuiteSession) -> dict[str, Any]:
+def _manifest(session: SuiteSession, touched: set[str]) -> dict[str, Any]:
     manifest: dict[str, Any] = {}
     for dataset in session.catalogue:
-        if session.kut.binding(dataset.name) is None:
+        if session.kut.binding(dataset.name) is None or dataset.name not in touched:
             continue
         case = Case(dataset.name, dataset.configs[0].name, "synthetic")
         manifest[dataset.name] = {
@@ -108,10 +107,13 @@ def probe_key(kind: str, case: Case, params: dict[str, Any]) -> str:
     return f"{kind}:{case.dataset}:{case.config}:{case.source}:{json.dumps(params, sort_keys=True)}"
 
 
-def _probes(session: SuiteSession) -> dict[str, Any]:
-    """Every call/API observation of the catalogue, on every stack, keyed by what was asked."""
+def _probes(session: SuiteSession, touched: set[str]) -> dict[str, Any]:
+    """Every call/API observation of the catalogue for the datasets the run exercised, made on
+    every stack whatever the facts' version ranges, keyed by what was asked."""
     probes: dict[str, Any] = {}
     for dataset in session.catalogue:
+        if dataset.name not in touched:
+            continue
         for fact in dataset.facts:
             if OBSERVERS[fact.observe].needs not in ("api", "call") and fact.observe not in PROBE_KINDS:
                 continue
@@ -142,15 +144,9 @@ def _summary(session: SuiteSession, case: Case) -> dict[str, Any]:
 
 
 def _data(session: SuiteSession) -> dict[str, Any]:
-    """Per case: digests, shapes, dtypes, statistics; cases whose data is missing are listed as such."""
+    """Per case the run loaded: digests, shapes, dtypes and statistics, or the error it raised."""
     data: dict[str, Any] = {}
-    for case in session.cases("cases"):
-        if session.absent_reason(case.dataset):
-            continue
-        try:
-            session.source(case.source).prepare(session.dataset(case.dataset))
-        except SourceMissing:
-            continue
+    for case in session.loaded_cases():
         call = session.subject(case).load()
         if call.error is not None:
             data[case.id] = {"error": f"{type(call.error).__name__}: {call.error}"}
@@ -164,6 +160,7 @@ def _jsonable(value: Any) -> Any:
 
 
 def build(session: SuiteSession, exit_status: int) -> dict[str, Any]:
+    touched = session.touched()
     return {
         "schema": SCHEMA,
         "schema_version": SCHEMA_VERSION,
@@ -177,8 +174,8 @@ def build(session: SuiteSession, exit_status: int) -> dict[str, Any]:
         },
         "environment": _environment(session),
         "api": _api(session),
-        "manifest": _manifest(session),
-        "probes": _probes(session),
+        "manifest": _manifest(session, touched),
+        "probes": _probes(session, touched),
         "data": _data(session),
         "checks": [
             {
@@ -203,4 +200,3 @@ def write(session: SuiteSession, path: Path, exit_status: int) -> None:
     path.write_text(json.dumps(build(session, exit_status), indent=1, sort_keys=True))
 
 
-__all__ = ["GENUINE", "SCHEMA", "SCHEMA_VERSION", "build", "probe_key", "write"]

@@ -44,6 +44,10 @@ class KerasSubject:
             self.binding, function, self.prepared(function).home, kwargs, self.config.image_data_format
         )
 
+    @property
+    def loaded(self) -> bool:
+        return self._load is not None
+
     def load(self) -> Call:
         """load_data with the configuration's arguments, made once and remembered."""
         if self._load is None:

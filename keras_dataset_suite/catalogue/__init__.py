@@ -17,11 +17,12 @@ for that list, so names are written once.
 from __future__ import annotations
 
 import functools
-import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
+
+import tomllib
 
 from keras_dataset_suite.errors import CatalogueError
 from keras_dataset_suite.versions import Serving, VersionRange

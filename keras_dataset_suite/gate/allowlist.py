@@ -8,11 +8,12 @@
 from __future__ import annotations
 
 import fnmatch
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
+
+import tomllib
 
 
 class Allowable(Protocol):

@@ -54,6 +54,13 @@ def _stack(environment: dict[str, Any]) -> dict[str, str]:
     return rows
 
 
+def _difference_row(d: Difference, reason: bool = False) -> str:
+    what = d.what + (f" ({d.folded} observations of it not compared)" if d.folded else "")
+    old, new = contrast(d.old, d.new)
+    last = d.reason if reason else f"`{d.id}`"
+    return f"| {_cell(what)} | {_cell(brief(old))} | {_cell(brief(new))} | {_cell(last or '')} |"
+
+
 def markdown(verdict: dict[str, Any], differences: list[Difference], timings: list[Timing],
              stale: list[str], factor: float, alpha: float) -> str:
     state = verdict["verdict"]
@@ -64,16 +71,18 @@ def markdown(verdict: dict[str, Any], differences: list[Difference], timings: li
     lines += ["| | baseline | candidate |", "|---|---|---|"]
     lines += [f"| {row} | {base[row]} | {cand[row]} |" for row in base]
     blocking = [d for d in differences if d.allowed_by is None]
+    allowed = [d for d in differences if d.allowed_by is not None]
     lines += ["", f"### Contract: {len(differences)} difference(s), {len(blocking)} not allow-listed", ""]
-    if differences:
-        lines += ["| | what changed | before | after | id |", "|---|---|---|---|---|"]
-        for d in sorted(differences, key=lambda d: (d.allowed_by is not None, d.section, d.id)):
-            what = d.what + (f" ({d.folded} observations of it not compared)" if d.folded else "")
-            mark = "❌" if d.allowed_by is None else f"✅ allowed: {d.reason}"
-            old, new = contrast(d.old, d.new)
-            lines.append(f"| {_cell(mark)} | {_cell(what)} | {_cell(brief(old))} | {_cell(brief(new))} | `{_cell(d.id)}` |")
-    else:
+    if not differences:
         lines.append("Every API signature, download request, probe, array digest and statistic is identical.")
+    if blocking:
+        lines += ["| what changed | before | after | id |", "|---|---|---|---|"]
+        lines += [_difference_row(d) for d in sorted(blocking, key=lambda d: (d.section, d.id))]
+    if allowed:
+        lines += ["", f"<details><summary>{len(allowed)} allow-listed difference(s)</summary>", "",
+                  "| what changed | before | after | why it is accepted |", "|---|---|---|---|"]
+        lines += [_difference_row(d, reason=True) for d in sorted(allowed, key=lambda d: (d.section, d.id))]
+        lines += ["", "</details>"]
     lines += ["", f"### Performance: slower than ×{factor:g} and significant (Mann-Whitney U, p < {alpha:g})", ""]
     compared = [t for t in timings if t.verdict != "not compared"]
     if verdict.get("performance_note"):

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import tomllib
-
 import pytest
+import tomllib
 
 from keras_dataset_suite.catalogue import NEEDS, load_catalogue
 from keras_dataset_suite.errata import BEGIN, END, markdown

@@ -1,0 +1,141 @@
+"""The snapshot and the gate: schema, A/A, a changed loader, unusable input, allow-lists, timings."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+import numpy as np
+import pytest
+
+from keras_dataset_suite.gate import cli, performance
+from keras_dataset_suite.snapshot import SCHEMA_VERSION
+
+from .conftest import REPO
+from .mutants import MUTANTS
+
+SELECTION = "boston_housing and synthetic and not other_seed"
+SCHEMA_FILE = REPO / "keras_dataset_suite" / "snapshot.schema.json"
+
+
+@pytest.fixture
+def snapshot_of(run_dataset_tests, tmp_path):
+    def make(name: str) -> object:
+        path = tmp_path / f"{name}.json"
+        outcomes = run_dataset_tests(SELECTION, f"--snapshot={path}")
+        assert path.exists(), outcomes.failures
+        return path
+
+    return make
+
+
+def test_snapshot_follows_its_schema(snapshot_of):
+    snapshot = json.loads(snapshot_of("a").read_text())
+    jsonschema.validate(snapshot, json.loads(SCHEMA_FILE.read_text()))
+    assert snapshot["schema_version"] == SCHEMA_VERSION
+    assert snapshot["data"]["boston_housing-default-synthetic"]["arrays"]["x_train"]["shape"][1] == 13
+    assert any(key.startswith("error:boston_housing") for key in snapshot["probes"])
+    assert snapshot["manifest"]["boston_housing"]["load_data"][0]["fname"] == "boston_housing.npz"
+
+
+def test_same_stack_passes(snapshot_of, tmp_path):
+    a, b = snapshot_of("a"), snapshot_of("b")
+    code, text, verdict = cli.evaluate([a], [b], None, 1.25, 0.01)
+    assert code == cli.PASS and verdict["differences"] == [], text
+    assert "PASS" in text
+
+
+def test_changed_shuffle_fails_naming_dataset_array_and_digests(snapshot_of, suite, monkeypatch):
+    baseline = snapshot_of("baseline")
+    mutant = next(m for m in MUTANTS if m.name == "seed changed")
+    binding = suite.kut.binding("boston_housing")
+    monkeypatch.setattr(binding.api, "load_data", mutant.wrap(binding.api.load_data))
+    candidate = snapshot_of("candidate")
+    code, text, verdict = cli.evaluate([baseline], [candidate], None, 1.25, 0.01)
+    assert code == cli.REGRESSION
+    changed = [d for d in verdict["differences"] if d["id"].startswith("data:boston_housing-default-synthetic:x_train")]
+    assert changed and changed[0]["old"]["sha256"] != changed[0]["new"]["sha256"]
+    assert "boston_housing-default-synthetic: x_train differs" in text and changed[0]["old"]["sha256"][:12] in text
+
+
+def test_allow_list_accepts_named_differences(snapshot_of, suite, monkeypatch, tmp_path):
+    baseline = snapshot_of("baseline")
+    binding = suite.kut.binding("boston_housing")
+    mutant = next(m for m in MUTANTS if m.name == "seed changed")
+    monkeypatch.setattr(binding.api, "load_data", mutant.wrap(binding.api.load_data))
+    candidate = snapshot_of("candidate")
+    allow = tmp_path / "allow.toml"
+    allow.write_text('[[allow]]\nid = "data:boston_housing-*"\nreason = "the new shuffle is intended"\n'
+                     '[[allow]]\nid = "check:*"\nreason = "the checks follow the old shuffle"\n'
+                     '[[allow]]\nid = "api.dataset:nothing"\nreason = "stale on purpose"\n')
+    code, text, verdict = cli.evaluate([baseline], [candidate], allow, 1.25, 0.01)
+    assert code == cli.PASS, text
+    assert verdict["stale_allow_entries"] == ["api.dataset:nothing"] and "the new shuffle is intended" in text
+
+
+@pytest.mark.parametrize("problem", ["missing", "not json", "not a snapshot", "other schema", "other catalogue", "reasonless allow"])
+def test_unusable_input_exits_2_with_the_reason(problem, snapshot_of, tmp_path):
+    good = snapshot_of("good")
+    bad = tmp_path / "bad.json"
+    allow = None
+    snapshot = json.loads(good.read_text())
+    if problem == "missing":
+        bad = tmp_path / "absent.json"
+    elif problem == "not json":
+        bad.write_text("{ truncated")
+    elif problem == "not a snapshot":
+        bad.write_text(json.dumps({"benchmarks": []}))
+    elif problem == "other schema":
+        bad.write_text(json.dumps({**snapshot, "schema_version": 99}))
+    elif problem == "other catalogue":
+        bad.write_text(json.dumps({**snapshot, "suite": {**snapshot["suite"], "catalogue_sha256": "0" * 64}}))
+    else:
+        bad = good
+        allow = tmp_path / "allow.toml"
+        allow.write_text('[[allow]]\nid = "x"\n')
+    code, text, verdict = cli.evaluate([good], [bad], allow, 1.25, 0.01)
+    assert code == cli.UNUSABLE and verdict["reason"] in text and "UNUSABLE" in text
+    assert cli.main(["--baseline", str(good), "--candidate", str(bad)] + (["--allowlist", str(allow)] if allow else [])) == 2
+
+
+def samples(median: float, spread: float, count: int = 12, seed: int = 0) -> list[float]:
+    return (median * (1 + spread * np.random.default_rng(seed).standard_normal(count))).tolist()
+
+
+@pytest.mark.parametrize(("ratio", "spread", "verdict"), [
+    (1.5, 0.02, "slower"),   # slower beyond the factor, and clearly
+    (1.1, 0.02, "same"),     # significant but within the factor
+    (1.5, 0.9, "same"),      # beyond the factor but lost in noise
+    (0.5, 0.02, "faster"),
+])
+def test_performance_needs_factor_and_significance(ratio, spread, verdict):
+    base = {"load": samples(1.0, spread, seed=1)}
+    cand = {"load": samples(ratio, spread, seed=2)}
+    (timing,) = performance.compare(base, cand, factor=1.25, alpha=0.01)
+    assert timing.verdict == verdict
+
+
+def test_timings_from_different_jobs_are_not_compared(snapshot_of, tmp_path):
+    paths = []
+    for name, job, median in (("a", "job-1", 1.0), ("b", "job-2", 3.0)):
+        snapshot = json.loads(snapshot_of(name).read_text())
+        snapshot["environment"]["job"] = job
+        snapshot["benchmarks"] = {"load": {"group": "", "dataset": "x", "source": "s", "kind": "warm",
+                                           "median": median, "samples": samples(median, 0.01), "extra": {}}}
+        paths.append(tmp_path / f"{name}-{job}.json")
+        paths[-1].write_text(json.dumps(snapshot))
+    code, text, _ = cli.evaluate([paths[0]], [paths[1]], None, 1.25, 0.01)
+    assert code == cli.PASS and "Timings not compared" in text
+
+
+def test_same_job_slower_run_is_a_regression(snapshot_of, tmp_path):
+    paths = []
+    for name, median in (("a", 1.0), ("b", 2.0)):
+        snapshot = json.loads(snapshot_of(name).read_text())
+        snapshot["benchmarks"] = {"test_load_warm[x]": {"group": "", "dataset": "x", "source": "s", "kind": "warm",
+                                                        "median": median, "samples": samples(median, 0.01), "extra": {}}}
+        paths.append(tmp_path / f"{name}-timed.json")
+        paths[-1].write_text(json.dumps(snapshot))
+    code, text, verdict = cli.evaluate([paths[0]], [paths[1]], None, 1.25, 0.01)
+    assert code == cli.REGRESSION and verdict["performance"][0]["verdict"] == "slower"
+    assert "test_load_warm[x]" in text and "×2.00" in text
