@@ -46,8 +46,9 @@ MATRIX = {
         ("tensorflow==2.21.0", "tf-keras==2.21.0", "keras==3.15.1", "numpy==2.4.6"),
         env={"TF_USE_LEGACY_KERAS": "1"},
     ),
-    "keras3.15-jax": Cell(("keras==3.15.1", "jax==0.10.2", "jaxlib==0.10.2", "numpy==2.4.6"), impl="keras",
-                          env={"KERAS_BACKEND": "jax"}),
+    "keras3.15-jax": Cell(
+        ("keras==3.15.1", "jax==0.10.2", "jaxlib==0.10.2", "numpy==2.4.6"), impl="keras", env={"KERAS_BACKEND": "jax"}
+    ),
 }
 GATE_BENCHMARKS = ("tests/benchmarks/test_loading.py", "-k", "test_load_warm")
 INTERLEAVED_RUNS = 2
@@ -87,15 +88,29 @@ def benchmarks(session: nox.Session, cell: str) -> None:
     """The full benchmark run in one cell: JSON and Markdown under reports/<cell>/."""
     stack = MATRIX[cell]
     install(session, stack)
-    session.run(*pytest_args(stack, "tests/benchmarks", "--benchmark-enable", "-p", "no:xdist",
-                             f"--benchmark-json={REPORTS / cell / 'benchmarks.json'}", *session.posargs), env=stack.env)
+    session.run(
+        *pytest_args(
+            stack,
+            "tests/benchmarks",
+            "--benchmark-enable",
+            "-p",
+            "no:xdist",
+            f"--benchmark-json={REPORTS / cell / 'benchmarks.json'}",
+            *session.posargs,
+        ),
+        env=stack.env,
+    )
 
 
 def gate_arguments(posargs: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="nox -s gate --")
     parser.add_argument("--baseline", default="tf2.15", choices=list(MATRIX))
     parser.add_argument("--candidate", default="tf2.21", choices=list(MATRIX))
-    parser.add_argument("--allowlist", default=None, help="allow-list TOML (default: gate/allowlists/<baseline>-to-<candidate>.toml if present)")
+    parser.add_argument(
+        "--allowlist",
+        default=None,
+        help="allow-list TOML (default: gate/allowlists/<baseline>-to-<candidate>.toml if present)",
+    )
     parser.add_argument("--runs", type=int, default=INTERLEAVED_RUNS, help="interleaved benchmark runs per stack")
     return parser.parse_args(posargs)
 
@@ -114,22 +129,49 @@ def gate(session: nox.Session) -> None:
         session.run("uv", "pip", "install", "--quiet", "--python", python, "-e", ".[dev]", *MATRIX[cell].pins)
         pythons[side] = python
     for side, cell in sides.items():
-        session.run(pythons[side], *pytest_args(MATRIX[cell], "tests/datasets", "-q",
-                                                f"--snapshot={out / f'{side}.json'}")[1:], env=MATRIX[cell].env)
+        session.run(
+            pythons[side],
+            *pytest_args(MATRIX[cell], "tests/datasets", "-q", f"--snapshot={out / f'{side}.json'}")[1:],
+            env=MATRIX[cell].env,
+        )
     for run in range(args.runs):
         order = list(sides) if run % 2 == 0 else list(reversed(sides))  # ABBA: no side always goes first
         for side in order:
             cell = sides[side]
-            session.run(pythons[side], *pytest_args(MATRIX[cell], *GATE_BENCHMARKS, "-q", "--benchmark-enable",
-                                                    "-p", "no:xdist", f"--benchmark-json={out / f'{side}-bench-{run}.json'}")[1:],
-                        env=MATRIX[cell].env)
+            session.run(
+                pythons[side],
+                *pytest_args(
+                    MATRIX[cell],
+                    *GATE_BENCHMARKS,
+                    "-q",
+                    "--benchmark-enable",
+                    "-p",
+                    "no:xdist",
+                    f"--benchmark-json={out / f'{side}-bench-{run}.json'}",
+                )[1:],
+                env=MATRIX[cell].env,
+            )
     allowlist = args.allowlist or ROOT / "gate" / "allowlists" / f"{args.baseline}-to-{args.candidate}.toml"
-    command = [pythons["candidate"], "-m", "keras_dataset_suite.gate.cli",
-               "--baseline", str(out / "baseline.json"), "--candidate", str(out / "candidate.json"),
-               "--markdown", str(out / "summary.md"), "--json", str(out / "verdict.json")]
+    command = [
+        pythons["candidate"],
+        "-m",
+        "keras_dataset_suite.gate.cli",
+        "--baseline",
+        str(out / "baseline.json"),
+        "--candidate",
+        str(out / "candidate.json"),
+        "--markdown",
+        str(out / "summary.md"),
+        "--json",
+        str(out / "verdict.json"),
+    ]
     for run in range(args.runs):
-        command += ["--baseline-benchmarks", str(out / f"baseline-bench-{run}.json"),
-                    "--candidate-benchmarks", str(out / f"candidate-bench-{run}.json")]
+        command += [
+            "--baseline-benchmarks",
+            str(out / f"baseline-bench-{run}.json"),
+            "--candidate-benchmarks",
+            str(out / f"candidate-bench-{run}.json"),
+        ]
     if Path(allowlist).is_file():
         command += ["--allowlist", str(allowlist)]
     session.run(*command)

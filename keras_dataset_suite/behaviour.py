@@ -54,9 +54,18 @@ def reseeded(session: SuiteSession, case: Case) -> list[str]:
     observed = subject.call(kwargs).unwrap()
     if case.source.startswith("synthetic"):
         model = session.model(case)
-        expected = as_output(predict(case.dataset, model.prepared.content, kwargs,
-                                     subject.config.image_data_format or "channels_last", model.quirks))
-        return _differences(f"model with seed={battery.ALTERNATE_SEED}", _digests(expected.as_tuple()), _digests(observed))
+        expected = as_output(
+            predict(
+                case.dataset,
+                model.prepared.content,
+                kwargs,
+                subject.config.image_data_format or "channels_last",
+                model.quirks,
+            )
+        )
+        return _differences(
+            f"model with seed={battery.ALTERNATE_SEED}", _digests(expected.as_tuple()), _digests(observed)
+        )
     default, other = output_of(subject.load().unwrap()), output_of(observed)
     groups = (("x_train",), ("x_test",)) if case.dataset in SEPARATE_SPLITS else (("x_train", "x_test"),)
     problems = [
@@ -84,17 +93,24 @@ def requests_made(session: SuiteSession, case: Case, function: str) -> list[dict
     ]
 
 
-def download_manifest(session: SuiteSession, dataset: Dataset, case: Case, function: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def download_manifest(
+    session: SuiteSession, dataset: Dataset, case: Case, function: str
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(expected, observed) get_file requests: the catalogue's, and what the loader asked for."""
     serving = session.kut.serving
     expected = []
     for file in dataset.files_for(function):
         request = file.request_for(serving)
-        expected.append({
-            "fname": request.fname, "origin": file.origin, "file_hash": file.hash,
-            "cache_subdir": request.cache_subdir, "extract": request.extract,
-            "lands_at": request.extracted_to or request.cache_path,
-        })
+        expected.append(
+            {
+                "fname": request.fname,
+                "origin": file.origin,
+                "file_hash": file.hash,
+                "cache_subdir": request.cache_subdir,
+                "extract": request.extract,
+                "lands_at": request.extracted_to or request.cache_path,
+            }
+        )
     return expected, requests_made(session, case, function)
 
 

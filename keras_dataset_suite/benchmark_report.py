@@ -31,7 +31,8 @@ def _loads_table(records: list[BenchmarkRecord]) -> list[str]:
         if record.kind in ("warm", "first", "floor"):
             rows[record.dataset, record.source][record.kind] = record
     lines = [
-        "| dataset | source | warm load | first load | floor | warm / floor | extractions per call | peak MiB | output MiB |",
+        "| dataset | source | warm load | first load | floor | warm / floor | extractions per call"
+        " | peak MiB | output MiB |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for (dataset, source), kinds in rows.items():
@@ -40,7 +41,8 @@ def _loads_table(records: list[BenchmarkRecord]) -> list[str]:
         lines.append(
             f"| {dataset} | {source} | {_ms(warm and warm.median)} | {_ms(first and first.median)} | "
             f"{_ms(floor and floor.median)} | {_ratio(warm and warm.median, floor and floor.median)} | "
-            f"{extra.get('extractions_per_call', '-')} | {extra.get('peak_mib', 0):.0f} | {extra.get('output_mib', 0):.0f} |"
+            f"{extra.get('extractions_per_call', '-')} | {extra.get('peak_mib', 0):.0f} | "
+            f"{extra.get('output_mib', 0):.0f} |"
         )
     return lines
 
@@ -98,6 +100,9 @@ def markdown(records: Iterable[BenchmarkRecord], environment: Mapping[str, Any])
         sections += ["", "## Reference model vs Keras", "", *_model_table(records)]
     if spreads:
         worst = max(spreads)
-        sections += ["", f"Noise: interquartile range / median is {sorted(spreads)[len(spreads) // 2]:.1%} "
-                     f"for the median load over 50 ms, {worst:.1%} at worst."]
+        sections += [
+            "",
+            f"Noise: interquartile range / median is {sorted(spreads)[len(spreads) // 2]:.1%} "
+            f"for the median load over 50 ms, {worst:.1%} at worst.",
+        ]
     return "\n".join(sections) + "\n"

@@ -107,8 +107,12 @@ class OptionEffect:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "kept_train": self.kept["train"], "kept_test": self.kept["test"], "tokens": self.tokens,
-            "oov_share": self.oov_share, "vocabulary": self.vocabulary, "length_quantiles": self.length_quantiles,
+            "kept_train": self.kept["train"],
+            "kept_test": self.kept["test"],
+            "tokens": self.tokens,
+            "oov_share": self.oov_share,
+            "vocabulary": self.vocabulary,
+            "length_quantiles": self.length_quantiles,
         }
 
 
@@ -123,7 +127,7 @@ def option_effect(result: Any, oov_char: int | None) -> OptionEffect:
         tokens=len(rows.values),
         oov_share=oov / len(rows.values) if len(rows.values) else 0.0,
         vocabulary=int(np.count_nonzero(np.bincount(rows.values))) if len(rows.values) else 0,
-        length_quantiles=dict(zip(("p50", "p90", "p99"), quantiles)),
+        length_quantiles=dict(zip(("p50", "p90", "p99"), quantiles, strict=True)),
     )
 
 

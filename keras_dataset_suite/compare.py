@@ -45,8 +45,10 @@ def _match(matcher: Mapping[str, Any], observed: Any) -> bool:
         low, high = matcher["range"]
         return isinstance(observed, list) and observed == list(range(low, high + 1))
     if "all" in matcher:
-        return isinstance(observed, list) and len(observed) == matcher["count"] and all(
-            v == matcher["all"] for v in observed
+        return (
+            isinstance(observed, list)
+            and len(observed) == matcher["count"]
+            and all(v == matcher["all"] for v in observed)
         )
     if "prefix" in matcher:
         prefix = matcher["prefix"]
@@ -89,12 +91,14 @@ def compare(
                 else:
                     mismatches.extend(compare(value, observed[key], tolerance, where))
             return mismatches
-        return [] if _is_matcher(expected) and _match(expected, observed) else [Mismatch(path, dict(expected), observed)]
+        return (
+            [] if _is_matcher(expected) and _match(expected, observed) else [Mismatch(path, dict(expected), observed)]
+        )
     if isinstance(expected, list):
         if not isinstance(observed, list) or len(observed) != len(expected):
             return [Mismatch(path, expected, observed)]
         mismatches = []
-        for index, (want, got) in enumerate(zip(expected, observed)):
+        for index, (want, got) in enumerate(zip(expected, observed, strict=True)):
             mismatches.extend(compare(want, got, tolerance, f"{path}[{index}]"))
         return mismatches
     return [] if _numbers_equal(expected, observed, tolerance) else [Mismatch(path, expected, observed)]

@@ -27,8 +27,11 @@ def index_table(
 
 
 def decode(
-    sequence: Iterable[int], word_index: Mapping[str, int], index_from: int = 3,
-    start_char: int | None = 1, oov_char: int | None = 2,
+    sequence: Iterable[int],
+    word_index: Mapping[str, int],
+    index_from: int = 3,
+    start_char: int | None = 1,
+    oov_char: int | None = 2,
 ) -> str:
     """The text of one loaded sequence; an index with no word decodes as <UNK>."""
     table = index_table(word_index, index_from, start_char, oov_char)

@@ -109,7 +109,10 @@ def _error_problems(error: BaseException | None, expected: BaseException) -> lis
 
 
 def load(
-    session: SuiteSession, dataset: str, content: TextSplits | TextPool, kwargs: Mapping[str, Any],
+    session: SuiteSession,
+    dataset: str,
+    content: TextSplits | TextPool,
+    kwargs: Mapping[str, Any],
     home_label: str | None = None,
 ) -> Call:
     """Write `content` in a private home (reused under the same label) and call the real loader."""
@@ -120,7 +123,10 @@ def load(
 
 
 def run(
-    session: SuiteSession, dataset: str, content: TextSplits | TextPool, kwargs: Mapping[str, Any],
+    session: SuiteSession,
+    dataset: str,
+    content: TextSplits | TextPool,
+    kwargs: Mapping[str, Any],
     home_label: str | None = None,
 ) -> list[str]:
     """Load `content` with the real loader and with the model; the list of differences."""

@@ -33,7 +33,7 @@ def _row(erratum: Erratum, catalogue: Catalogue) -> str:
     versions = "" if not erratum.versions.requirements else f" ({erratum.versions})"
     evidence = ", ".join(f"`{fact}`" for fact in erratum.evidence)
     claim = erratum.claim.replace("|", "\\|")
-    return f"| {WHO[erratum.claimed_by]}: {erratum.where}{versions} | \"{claim}\" | {erratum.truth} | {evidence} |"
+    return f'| {WHO[erratum.claimed_by]}: {erratum.where}{versions} | "{claim}" | {erratum.truth} | {evidence} |'
 
 
 def markdown(catalogue: Catalogue | None = None) -> str:

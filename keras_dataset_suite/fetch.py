@@ -28,7 +28,11 @@ def fetch(file: DatasetFile, home: Path) -> str:
     algorithm, expected = file.verification
     if target.exists():
         actual = file_digest(target, algorithm)
-        return "present" if actual == expected else f"PRESENT BUT CORRUPT ({algorithm} {actual}, expected {expected}); left alone"
+        return (
+            "present"
+            if actual == expected
+            else f"PRESENT BUT CORRUPT ({algorithm} {actual}, expected {expected}); left alone"
+        )
     with tempfile.TemporaryDirectory(dir=home) as scratch:
         download = Path(scratch) / file.name
         urllib.request.urlretrieve(file.origin, download)
@@ -38,7 +42,9 @@ def fetch(file: DatasetFile, home: Path) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="keras-dataset-fetch", description=__doc__)
-    parser.add_argument("--into", type=Path, default=Path.home() / ".keras", help="Keras home to fill (default ~/.keras)")
+    parser.add_argument(
+        "--into", type=Path, default=Path.home() / ".keras", help="Keras home to fill (default ~/.keras)"
+    )
     parser.add_argument("datasets", nargs="*", help="dataset names (default: all)")
     args = parser.parse_args(argv)
     catalogue = load_catalogue()

@@ -79,12 +79,14 @@ def pickle_dict(mapping: Mapping[bytes, Any]) -> bytes:
 
 def cifar_batch(data: np.ndarray, labels: Mapping[bytes, list[int]], batch_label: bytes) -> bytes:
     """One CIFAR batch: data (N, 3072) uint8, labels as Python lists, file names."""
-    return pickle_dict({
-        b"batch_label": batch_label,
-        b"data": np.ascontiguousarray(data, dtype=np.uint8),
-        b"filenames": [b"synthetic_%06d.png" % i for i in range(len(data))],
-        **labels,
-    })
+    return pickle_dict(
+        {
+            b"batch_label": batch_label,
+            b"data": np.ascontiguousarray(data, dtype=np.uint8),
+            b"filenames": [b"synthetic_%06d.png" % i for i in range(len(data))],
+            **labels,
+        }
+    )
 
 
 def write_tar_gz(path: Path, members: Mapping[str, bytes], compresslevel: int = 1) -> None:

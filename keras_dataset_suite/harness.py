@@ -59,8 +59,11 @@ class Request:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "fname": self.fname, "origin": self.origin, "file_hash": self.file_hash,
-            "cache_subdir": self.cache_subdir, "extract": self.extract,
+            "fname": self.fname,
+            "origin": self.origin,
+            "file_hash": self.file_hash,
+            "cache_subdir": self.cache_subdir,
+            "extract": self.extract,
         }
 
 
@@ -81,9 +84,8 @@ class Call:
 
 
 def _rng_state_equal(before: tuple[Any, ...], after: tuple[Any, ...]) -> bool:
-    return all(
-        np.array_equal(a, b) if isinstance(a, np.ndarray) else a == b for a, b in zip(before, after)
-    )
+    pairs = zip(before, after, strict=True)
+    return all(np.array_equal(a, b) if isinstance(a, np.ndarray) else a == b for a, b in pairs)
 
 
 class Harness:

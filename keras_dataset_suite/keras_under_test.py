@@ -127,9 +127,7 @@ class KerasUnderTest:
 def import_keras(impl: str) -> KerasUnderTest:
     """Import the implementation named on the command line, or say why it cannot be used."""
     if impl not in IMPLEMENTATIONS:
-        raise UsageError(
-            f"--keras-impl {impl!r} is not known; choose one of {', '.join(IMPLEMENTATIONS)}"
-        )
+        raise UsageError(f"--keras-impl {impl!r} is not known; choose one of {', '.join(IMPLEMENTATIONS)}")
     module_name, attribute = IMPLEMENTATIONS[impl]
     try:
         module = importlib.import_module(module_name)

@@ -85,8 +85,10 @@ def _python(value: Any) -> Any:
 
 def return_types(subject: Subject, params: Mapping[str, Any]) -> dict[str, Any]:
     result = subject.result()
-    shape_ok = isinstance(result, tuple) and len(result) == 2 and all(
-        isinstance(part, tuple) and len(part) == 2 for part in result
+    shape_ok = (
+        isinstance(result, tuple)
+        and len(result) == 2
+        and all(isinstance(part, tuple) and len(part) == 2 for part in result)
     )
     if not shape_ok:
         return {"structure": _type_name(result)}
@@ -94,7 +96,7 @@ def return_types(subject: Subject, params: Mapping[str, Any]) -> dict[str, Any]:
     observed: dict[str, Any] = {
         "structure": f"(({_type_name(a)}, {_type_name(b)}), ({_type_name(c)}, {_type_name(d)}))"
     }
-    for name, array in zip(("x_train", "x_test"), (a, c)):
+    for name, array in zip(("x_train", "x_test"), (a, c), strict=True):
         if _is_ragged(array):
             observed[f"{name}_elements"] = sorted({_type_name(row) for row in array})
     return observed
@@ -132,7 +134,7 @@ def _histogram(y: Any) -> Any:
     if y.size and np.issubdtype(y.dtype, np.integer) and y.min() >= 0:
         return np.bincount(y.astype(np.int64)).tolist()
     values, counts = np.unique(y, return_counts=True)
-    return {str(_python(v)): int(c) for v, c in zip(values, counts)}
+    return {str(_python(v)): int(c) for v, c in zip(values, counts, strict=True)}
 
 
 def class_counts(subject: Subject, params: Mapping[str, Any]) -> dict[str, Any]:
@@ -229,8 +231,13 @@ def _length_summary(array: Any) -> dict[str, Any] | None:
         return None
     q = np.percentile(lengths, [50, 90, 99])
     return {
-        "min": int(lengths.min()), "max": int(lengths.max()), "mean": float(lengths.mean()),
-        "p50": float(q[0]), "p90": float(q[1]), "p99": float(q[2]), "tokens": int(lengths.sum()),
+        "min": int(lengths.min()),
+        "max": int(lengths.max()),
+        "mean": float(lengths.mean()),
+        "p50": float(q[0]),
+        "p90": float(q[1]),
+        "p99": float(q[2]),
+        "tokens": int(lengths.sum()),
     }
 
 
@@ -337,7 +344,9 @@ def output(subject: Subject, params: Mapping[str, Any]) -> dict[str, Any]:
     observed: dict[str, Any] = {name: _as_json(array) for name, array in result.named()}
     observed["sizes"] = {name: len(array) for name, array in result.named()}
     observed["dtypes"] = {name: str(getattr(array, "dtype", _type_name(array))) for name, array in result.named()}
-    observed["shapes"] = {name: list(np.shape(array)) if not isinstance(array, list) else [len(array)] for name, array in result.named()}
+    observed["shapes"] = {
+        name: list(np.shape(array)) if not isinstance(array, list) else [len(array)] for name, array in result.named()
+    }
     return observed
 
 
@@ -367,9 +376,7 @@ def cifar_meta_names(subject: Subject, params: Mapping[str, Any]) -> dict[str, l
     meta_name = next(name for name in members if name.endswith(("/meta", "/batches.meta")))
     meta = formats.read_cifar_batch(members[meta_name])
     return {
-        key.decode(): [name.decode() for name in value]
-        for key, value in meta.items()
-        if key.endswith(b"label_names")
+        key.decode(): [name.decode() for name in value] for key, value in meta.items() if key.endswith(b"label_names")
     }
 
 
@@ -404,7 +411,10 @@ def cache_root(subject: Subject, params: Mapping[str, Any]) -> dict[str, Any]:
     config = getattr(sys.modules[get_file.__module__], "config", None)
     fixed_root = config.keras_home() if config is not None and hasattr(config, "keras_home") else None
     if fixed_root is not None and not Path(fixed_root).resolve().parent.name.startswith(PRIVATE_PREFIX):
-        return {"follows_home_per_call": None, "note": f"Keras was imported before the suite set KERAS_HOME ({fixed_root})"}
+        return {
+            "follows_home_per_call": None,
+            "note": f"Keras was imported before the suite set KERAS_HOME ({fixed_root})",
+        }
     with tempfile.TemporaryDirectory() as scratch:
         origin = Path(scratch, "probe.txt")
         origin.write_text("probe")
@@ -417,7 +427,8 @@ def cache_root(subject: Subject, params: Mapping[str, Any]) -> dict[str, Any]:
                 landed.append(Path(get_file(f"keras-dataset-suite-probe-{home}.txt", origin=origin.as_uri())))
             finally:
                 os.environ["HOME"] = previous if previous is not None else ""
-        follows = all(str(path).startswith(str(Path(scratch) / home)) for path, home in zip(landed, ("home-a", "home-b")))
+        homes = (Path(scratch) / "home-a", Path(scratch) / "home-b")
+        follows = all(str(path).startswith(str(home)) for path, home in zip(landed, homes, strict=True))
         for path in landed:
             if not str(path).startswith(scratch):
                 path.unlink(missing_ok=True)

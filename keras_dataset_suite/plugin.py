@@ -24,7 +24,11 @@ from keras_dataset_suite.synthetic import SIZES
 # "ci" (the default): deterministic, fast, no example database anywhere (so nothing lands in the
 # repository). "thorough": many more random examples, for a local hunt; use --hypothesis-profile.
 settings.register_profile(
-    "ci", max_examples=60, derandomize=True, database=None, deadline=None,
+    "ci",
+    max_examples=60,
+    derandomize=True,
+    database=None,
+    deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.register_profile("thorough", max_examples=2000, database=None, deadline=None)
@@ -47,29 +51,39 @@ MARKERS = {
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("keras-datasets", "Keras dataset sanity checks")
     group.addoption(
-        "--keras-impl", default="tensorflow.keras", metavar="IMPL",
+        "--keras-impl",
+        default="tensorflow.keras",
+        metavar="IMPL",
         help=f"which Keras to test: {', '.join(IMPLEMENTATIONS)} (default: tensorflow.keras, as in the seed article)",
     )
     group.addoption(
-        "--keras-cache", default=None, metavar="DIR",
+        "--keras-cache",
+        default=None,
+        metavar="DIR",
         help="read-only folder in Keras-home layout (DIR/datasets/...) holding genuine files; "
         "default: $KERAS_HOME or ~/.keras. Nothing in it is ever written, moved or deleted.",
     )
     group.addoption(
-        "--require-genuine", action="store_true",
+        "--require-genuine",
+        action="store_true",
         help="fail, instead of skip, the checks whose genuine files are missing",
     )
     group.addoption(
-        "--download", action="store_true",
+        "--download",
+        action="store_true",
         help="let Keras download missing genuine files into the session's private cache (needs network)",
     )
     group.addoption(
-        "--snapshot", default=None, metavar="PATH",
+        "--snapshot",
+        default=None,
+        metavar="PATH",
         help="write a JSON record of everything the run observed (schema: keras_dataset_suite/snapshot.schema.json) "
         "for keras-dataset-gate; not under xdist",
     )
     group.addoption(
-        "--synthetic-size", default="small", choices=(*SIZES, "both"),
+        "--synthetic-size",
+        default="small",
+        choices=(*SIZES, "both"),
         help="size of the synthetic datasets: small (fast, default), full (documented sizes) or both",
     )
 
@@ -146,7 +160,8 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     sizes = "+".join(session.options.synthetic_sizes)
     return [
         f"keras-dataset-suite: --keras-impl {session.options.keras_impl}; {versions}",
-        f"genuine cache: {cache}; synthetic size: {sizes}; downloads: {'allowed' if session.options.download else 'blocked'}",
+        f"genuine cache: {cache}; synthetic size: {sizes}; "
+        f"downloads: {'allowed' if session.options.download else 'blocked'}",
     ]
 
 

@@ -319,12 +319,17 @@ class SuiteSession:
         stats = getattr(benchmark, "stats", None)
         if stats is None:
             return
-        self.benchmarks.append(BenchmarkRecord(
-            name=benchmark.name, group=benchmark.group or "", dataset=case.dataset, source=case.source,
-            kind=kind, samples=list(stats.stats.data), extra=dict(benchmark.extra_info),
-        ))
+        self.benchmarks.append(
+            BenchmarkRecord(
+                name=benchmark.name,
+                group=benchmark.group or "",
+                dataset=case.dataset,
+                source=case.source,
+                kind=kind,
+                samples=list(stats.stats.data),
+                extra=dict(benchmark.extra_info),
+            )
+        )
 
     def close(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
-
-

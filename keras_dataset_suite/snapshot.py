@@ -134,8 +134,11 @@ def _summary(session: SuiteSession, case: Case) -> dict[str, Any]:
     subject = session.subject(case)
     result = subject.result()
     arrays = {
-        name: {"sha256": array_digest(array), "shape": list(getattr(array, "shape", [len(array)])),
-               "dtype": str(getattr(array, "dtype", type(array).__name__))}
+        name: {
+            "sha256": array_digest(array),
+            "shape": list(getattr(array, "shape", [len(array)])),
+            "dtype": str(getattr(array, "dtype", type(array).__name__)),
+        }
         for name, array in output_of(result).named()
     }
     family = session.dataset(case.dataset).family
@@ -179,16 +182,26 @@ def build(session: SuiteSession, exit_status: int) -> dict[str, Any]:
         "data": _data(session),
         "checks": [
             {
-                "id": record.check, "kind": record.kind, "dataset": record.case.dataset,
-                "config": record.case.config, "source": record.case.source, "passed": record.passed,
-                "observed": _jsonable(record.observed), "expectations": _jsonable(record.expectations),
+                "id": record.check,
+                "kind": record.kind,
+                "dataset": record.case.dataset,
+                "config": record.case.config,
+                "source": record.case.source,
+                "passed": record.passed,
+                "observed": _jsonable(record.observed),
+                "expectations": _jsonable(record.expectations),
             }
             for record in session.records
         ],
         "benchmarks": {
             record.name: {
-                "group": record.group, "dataset": record.dataset, "source": record.source, "kind": record.kind,
-                "median": record.median, "samples": record.samples, "extra": _jsonable(record.extra),
+                "group": record.group,
+                "dataset": record.dataset,
+                "source": record.source,
+                "kind": record.kind,
+                "median": record.median,
+                "samples": record.samples,
+                "extra": _jsonable(record.extra),
             }
             for record in session.benchmarks
         },
@@ -198,5 +211,3 @@ def build(session: SuiteSession, exit_status: int) -> dict[str, Any]:
 def write(session: SuiteSession, path: Path, exit_status: int) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(build(session, exit_status), indent=1, sort_keys=True))
-
-

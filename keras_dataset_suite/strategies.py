@@ -64,7 +64,9 @@ def text_options(draw: st.DrawFn, reuters: bool = False) -> dict[str, Any]:
         "nb_words": small,
     }
     if reuters:
-        choices["test_split"] = st.one_of(st.floats(-1.0, 2.0, allow_nan=False), st.sampled_from([0, 1, 0.2, 1.5, -0.5]))
+        choices["test_split"] = st.one_of(
+            st.floats(-1.0, 2.0, allow_nan=False), st.sampled_from([0, 1, 0.2, 1.5, -0.5])
+        )
     names = draw(st.lists(st.sampled_from(sorted(choices)), unique=True, max_size=5))
     if "nb_words" in names and draw(st.integers(0, 3)):
         names.remove("nb_words")

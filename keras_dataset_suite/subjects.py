@@ -23,7 +23,11 @@ class KerasSubject:
     """The real loaders of the Keras under test, on one dataset, configuration and source."""
 
     def __init__(
-        self, dataset: Dataset, config: Config, kut: KerasUnderTest, harness: Harness,
+        self,
+        dataset: Dataset,
+        config: Config,
+        kut: KerasUnderTest,
+        harness: Harness,
         placement: Placement | None,
     ) -> None:
         self.dataset = dataset.name
@@ -90,8 +94,11 @@ class ModelSubject:
         if kwargs is None and self._result is not None:
             return self._result
         prediction = predict(
-            self.dataset, self.prepared.content, self.config.kwargs if kwargs is None else kwargs,
-            self.config.image_data_format or "channels_last", self.quirks,
+            self.dataset,
+            self.prepared.content,
+            self.config.kwargs if kwargs is None else kwargs,
+            self.config.image_data_format or "channels_last",
+            self.quirks,
         )
         result = as_output(prediction).as_tuple()
         if kwargs is None:

@@ -162,7 +162,9 @@ def _cifar(dataset: Dataset, size: str, rng: np.random.Generator, splits: tuple[
             )
             for i in range(1, 6)
         )
-        test_batch = CifarBatch("test_batch", _images(rng, test, (3072,), True), {"labels": _balanced_labels(rng, test, 10).tolist()})
+        test_batch = CifarBatch(
+            "test_batch", _images(rng, test, (3072,), True), {"labels": _balanced_labels(rng, test, 10).tolist()}
+        )
         meta = {"label_names": list(dataset.class_names or ())}
         return CifarArchive("cifar-10-batches-py", batches, test_batch, "batches.meta", meta)
     coarse_of_fine = rng.permutation(NUM_CLASSES["cifar100"]) % CIFAR100_COARSE
@@ -215,13 +217,16 @@ def from_fixture(dataset: Dataset, fixture: Mapping[str, Any]) -> Content:
     """Content from a catalogue [fixtures] table (the test vectors' inputs)."""
     if dataset.name == "imdb":
         return TextSplits(
-            Ragged.from_sequences(fixture["x_train"]), np.asarray(fixture["y_train"], dtype=np.int64),
-            Ragged.from_sequences(fixture["x_test"]), np.asarray(fixture["y_test"], dtype=np.int64),
+            Ragged.from_sequences(fixture["x_train"]),
+            np.asarray(fixture["y_train"], dtype=np.int64),
+            Ragged.from_sequences(fixture["x_test"]),
+            np.asarray(fixture["y_test"], dtype=np.int64),
             fixture.get("word_index", {}),
         )
     if dataset.name == "reuters":
         return TextPool(
-            Ragged.from_sequences(fixture["x"]), np.asarray(fixture["y"], dtype=np.int64),
+            Ragged.from_sequences(fixture["x"]),
+            np.asarray(fixture["y"], dtype=np.int64),
             fixture.get("word_index", {}),
         )
     raise KeyError(f"{dataset.name} has no fixture format")
@@ -254,12 +259,15 @@ def write(content: Content, paths: Mapping[str, Path]) -> None:
     elif isinstance(content, CifarArchive):
         formats.write_tar_gz(paths["archive"], _cifar_members(content))
     elif isinstance(content, TextSplits):
-        formats.write_npz(paths["data"], {
-            "x_train": formats.object_array(content.x_train.to_lists()),
-            "y_train": content.y_train,
-            "x_test": formats.object_array(content.x_test.to_lists()),
-            "y_test": content.y_test,
-        })
+        formats.write_npz(
+            paths["data"],
+            {
+                "x_train": formats.object_array(content.x_train.to_lists()),
+                "y_train": content.y_train,
+                "x_test": formats.object_array(content.x_test.to_lists()),
+                "y_test": content.y_test,
+            },
+        )
         formats.write_word_index(paths["word_index"], content.word_index)
     elif isinstance(content, TextPool):
         formats.write_npz(paths["data"], {"x": formats.object_array(content.x.to_lists()), "y": content.y})

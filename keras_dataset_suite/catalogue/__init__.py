@@ -47,7 +47,7 @@ class FileRequest:
 
     fname: str
     cache_path: str
-    versions: VersionRange = VersionRange()
+    versions: VersionRange = field(default_factory=VersionRange)
     cache_subdir: str = "datasets"
     extract: bool = False
     extracted_to: str | None = None
@@ -97,7 +97,7 @@ class Fact:
     configs: tuple[str, ...] | None = None
     params: Mapping[str, Any] = field(default_factory=dict)
     tolerance: Mapping[str, float] = field(default_factory=dict)
-    versions: VersionRange = VersionRange()
+    versions: VersionRange = field(default_factory=VersionRange)
 
     def applies_to(self, config: str) -> bool:
         return self.configs is None or config in self.configs
@@ -117,7 +117,7 @@ class Erratum:
     claim: str
     truth: str
     evidence: tuple[str, ...]
-    versions: VersionRange = VersionRange()
+    versions: VersionRange = field(default_factory=VersionRange)
 
 
 @dataclass(frozen=True)
@@ -126,7 +126,7 @@ class Quirk:
 
     name: str
     source: str
-    versions: VersionRange = VersionRange()
+    versions: VersionRange = field(default_factory=VersionRange)
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
 """The allow-list: differences a team accepts, each named by id (a glob) and with a reason.
 
-    [[allow]]
-    id = "api.dataset:california_housing"
-    reason = "Keras 3 ships california_housing"
+[[allow]]
+id = "api.dataset:california_housing"
+reason = "Keras 3 ships california_housing"
 """
 
 from __future__ import annotations

@@ -47,7 +47,10 @@ def _comparable(baseline: list[dict[str, Any]], candidate: list[dict[str, Any]])
     first = baseline[0]
     for snapshot in baseline[1:] + candidate:
         if snapshot["suite"]["catalogue_sha256"] != first["suite"]["catalogue_sha256"]:
-            raise Unusable("the snapshots come from different versions of the suite's catalogue; rerun both sides with the same checkout")
+            raise Unusable(
+                "the snapshots come from different versions of the suite's catalogue; "
+                "rerun both sides with the same checkout"
+            )
         if snapshot["options"]["synthetic_sizes"] != first["options"]["synthetic_sizes"]:
             raise Unusable("the snapshots used different --synthetic-size; rerun both sides with the same options")
 
@@ -56,9 +59,15 @@ def _jobs(snapshots: list[dict[str, Any]], runs: list[dict[str, Any]]) -> set[st
     return {s["environment"]["job"] for s in snapshots if s["benchmarks"]} | {performance.job_of_run(r) for r in runs}
 
 
-def evaluate(baseline_paths: list[Path], candidate_paths: list[Path], allow_path: Path | None,
-             factor: float, alpha: float, baseline_runs_paths: list[Path] = (),
-             candidate_runs_paths: list[Path] = ()) -> tuple[int, str, dict[str, Any]]:
+def evaluate(
+    baseline_paths: list[Path],
+    candidate_paths: list[Path],
+    allow_path: Path | None,
+    factor: float,
+    alpha: float,
+    baseline_runs_paths: list[Path] = (),
+    candidate_runs_paths: list[Path] = (),
+) -> tuple[int, str, dict[str, Any]]:
     """(exit code, Markdown summary, JSON verdict)."""
     try:
         baseline = [_read(p) for p in baseline_paths]
@@ -68,8 +77,12 @@ def evaluate(baseline_paths: list[Path], candidate_paths: list[Path], allow_path
         _comparable(baseline, candidate)
         entries = allowlist.load(allow_path) if allow_path else []
     except (Unusable, allowlist.AllowListError) as exc:
-        verdict = {"verdict": "unusable", "exit_code": UNUSABLE, "reason": str(exc),
-                   "headline": "The gate could not compare these inputs."}
+        verdict = {
+            "verdict": "unusable",
+            "exit_code": UNUSABLE,
+            "reason": str(exc),
+            "headline": "The gate could not compare these inputs.",
+        }
         return UNUSABLE, summary.markdown(verdict, [], [], [], factor, alpha), verdict
     found = differences.contract(baseline[0], candidate[0])
     timings: list[performance.Timing] = []
@@ -77,8 +90,10 @@ def evaluate(baseline_paths: list[Path], candidate_paths: list[Path], allow_path
     jobs = _jobs(baseline + candidate, baseline_runs + candidate_runs)
     if len(jobs) == 1:
         timings = performance.compare(
-            performance.pooled_samples(baseline, baseline_runs), performance.pooled_samples(candidate, candidate_runs),
-            factor, alpha,
+            performance.pooled_samples(baseline, baseline_runs),
+            performance.pooled_samples(candidate, candidate_runs),
+            factor,
+            alpha,
         )
     elif jobs:
         note = "Timings not compared: the runs come from different jobs or machines (" + ", ".join(sorted(jobs)) + ")."
@@ -87,38 +102,81 @@ def evaluate(baseline_paths: list[Path], candidate_paths: list[Path], allow_path
     slower = [t for t in timings if t.verdict == "slower" and t.allowed_by is None]
     code = REGRESSION if blocking or slower else PASS
     state = "regression" if code else "pass"
-    headline = (f"{len(blocking)} contract difference(s) and {len(slower)} slower benchmark(s) need attention."
-                if code else f"No unaccepted difference ({len(found)} contract difference(s) allow-listed, "
-                f"{sum(t.verdict != 'not compared' for t in timings)} benchmarks within ×{factor:g} or not significant).")
+    headline = (
+        f"{len(blocking)} contract difference(s) and {len(slower)} slower benchmark(s) need attention."
+        if code
+        else f"No unaccepted difference ({len(found)} contract difference(s) allow-listed, "
+        f"{sum(t.verdict != 'not compared' for t in timings)} benchmarks within ×{factor:g} or not significant)."
+    )
     verdict = {
-        "verdict": state, "exit_code": code, "headline": headline,
-        "baseline": baseline[0]["environment"], "candidate": candidate[0]["environment"],
-        "differences": [d.as_dict() for d in found], "performance": [t.as_dict() for t in timings],
-        "performance_note": note, "stale_allow_entries": [e.pattern for e in stale],
+        "verdict": state,
+        "exit_code": code,
+        "headline": headline,
+        "baseline": baseline[0]["environment"],
+        "candidate": candidate[0]["environment"],
+        "differences": [d.as_dict() for d in found],
+        "performance": [t.as_dict() for t in timings],
+        "performance_note": note,
+        "stale_allow_entries": [e.pattern for e in stale],
     }
     return code, summary.markdown(verdict, found, timings, [e.pattern for e in stale], factor, alpha), verdict
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="keras-dataset-gate", description=__doc__)
-    parser.add_argument("--baseline", type=Path, action="append", required=True,
-                        help="snapshot of the current stack (repeat for interleaved benchmark runs)")
-    parser.add_argument("--candidate", type=Path, action="append", required=True,
-                        help="snapshot of the proposed stack (repeat for interleaved benchmark runs)")
-    parser.add_argument("--baseline-benchmarks", type=Path, action="append", default=[],
-                        help="pytest-benchmark JSON of the current stack (repeat for interleaved runs)")
-    parser.add_argument("--candidate-benchmarks", type=Path, action="append", default=[],
-                        help="pytest-benchmark JSON of the proposed stack (repeat for interleaved runs)")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        action="append",
+        required=True,
+        help="snapshot of the current stack (repeat for interleaved benchmark runs)",
+    )
+    parser.add_argument(
+        "--candidate",
+        type=Path,
+        action="append",
+        required=True,
+        help="snapshot of the proposed stack (repeat for interleaved benchmark runs)",
+    )
+    parser.add_argument(
+        "--baseline-benchmarks",
+        type=Path,
+        action="append",
+        default=[],
+        help="pytest-benchmark JSON of the current stack (repeat for interleaved runs)",
+    )
+    parser.add_argument(
+        "--candidate-benchmarks",
+        type=Path,
+        action="append",
+        default=[],
+        help="pytest-benchmark JSON of the proposed stack (repeat for interleaved runs)",
+    )
     parser.add_argument("--allowlist", type=Path, help="TOML file of accepted differences, each with a reason")
-    parser.add_argument("--factor", type=float, default=performance.DEFAULT_FACTOR,
-                        help="slower by more than this factor fails, if significant (default %(default)s)")
-    parser.add_argument("--alpha", type=float, default=performance.DEFAULT_ALPHA,
-                        help="significance level of the Mann-Whitney U test (default %(default)s)")
+    parser.add_argument(
+        "--factor",
+        type=float,
+        default=performance.DEFAULT_FACTOR,
+        help="slower by more than this factor fails, if significant (default %(default)s)",
+    )
+    parser.add_argument(
+        "--alpha",
+        type=float,
+        default=performance.DEFAULT_ALPHA,
+        help="significance level of the Mann-Whitney U test (default %(default)s)",
+    )
     parser.add_argument("--markdown", type=Path, help="also write the summary here (e.g. for $GITHUB_STEP_SUMMARY)")
     parser.add_argument("--json", type=Path, help="write the JSON verdict here")
     args = parser.parse_args(argv)
-    code, text, verdict = evaluate(args.baseline, args.candidate, args.allowlist, args.factor, args.alpha,
-                                   args.baseline_benchmarks, args.candidate_benchmarks)
+    code, text, verdict = evaluate(
+        args.baseline,
+        args.candidate,
+        args.allowlist,
+        args.factor,
+        args.alpha,
+        args.baseline_benchmarks,
+        args.candidate_benchmarks,
+    )
     sys.stdout.write(text)
     if code == UNUSABLE:
         sys.stderr.write(f"keras-dataset-gate: {verdict['reason']}\n")

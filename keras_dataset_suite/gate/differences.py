@@ -31,8 +31,14 @@ class Difference:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "id": self.id, "section": self.section, "what": self.what, "old": self.old, "new": self.new,
-            "allowed": self.allowed_by is not None, "reason": self.reason, "folded": self.folded,
+            "id": self.id,
+            "section": self.section,
+            "what": self.what,
+            "old": self.old,
+            "new": self.new,
+            "allowed": self.allowed_by is not None,
+            "reason": self.reason,
+            "folded": self.folded,
             "details": self.details,
         }
 
@@ -45,8 +51,13 @@ def _dataset_of(key: str) -> str:
 def _api_differences(old: dict[str, Any], new: dict[str, Any]) -> tuple[list[Difference], set[str]]:
     before, after = set(old["datasets"]), set(new["datasets"])
     differences = [
-        Difference(f"api.dataset:{name}", "api", f"{name} {'appears' if name in after else 'disappears'}",
-                   name in before, name in after)
+        Difference(
+            f"api.dataset:{name}",
+            "api",
+            f"{name} {'appears' if name in after else 'disappears'}",
+            name in before,
+            name in after,
+        )
         for name in sorted(before ^ after)
     ]
     for dataset in sorted(before & after):
@@ -54,16 +65,20 @@ def _api_differences(old: dict[str, Any], new: dict[str, Any]) -> tuple[list[Dif
         for function in sorted(set(functions_old) | set(functions_new)):
             if functions_old.get(function) != functions_new.get(function):
                 old_signature, new_signature = functions_old.get(function), functions_new.get(function)
-                differences.append(Difference(
-                    f"api.signature:{dataset}.{function}", "api",
-                    f"{dataset}.{function}() {_signature_change(old_signature, new_signature)}",
-                    *_signature_sides(old_signature, new_signature),
-                ))
+                differences.append(
+                    Difference(
+                        f"api.signature:{dataset}.{function}",
+                        "api",
+                        f"{dataset}.{function}() {_signature_change(old_signature, new_signature)}",
+                        *_signature_sides(old_signature, new_signature),
+                    )
+                )
     return differences, before ^ after
 
 
-def _keyed(section: str, prefix: str, old: dict[str, Any], new: dict[str, Any], what: str,
-           skip: set[str]) -> tuple[list[Difference], dict[str, int]]:
+def _keyed(
+    section: str, prefix: str, old: dict[str, Any], new: dict[str, Any], what: str, skip: set[str]
+) -> tuple[list[Difference], dict[str, int]]:
     differences, folded = [], {}
     for key in sorted(set(old) | set(new)):
         dataset = _dataset_of(key) if section != "manifest" else key
@@ -84,8 +99,15 @@ def _manifest(old: dict[str, Any], new: dict[str, Any], skip: set[str]) -> tuple
             folded[key.split(".")[0]] = folded.get(key.split(".")[0], 0) + 1
             continue
         if flat_old.get(key) != flat_new.get(key):
-            differences.append(Difference(f"manifest:{key}", "manifest", f"{key} asks get_file for something else",
-                                          flat_old.get(key), flat_new.get(key)))
+            differences.append(
+                Difference(
+                    f"manifest:{key}",
+                    "manifest",
+                    f"{key} asks get_file for something else",
+                    flat_old.get(key),
+                    flat_new.get(key),
+                )
+            )
     return differences, folded
 
 
@@ -106,12 +128,21 @@ def _data(old: dict[str, Any], new: dict[str, Any], skip: set[str]) -> tuple[lis
         for name in sorted(set(a["arrays"]) | set(b["arrays"])):
             left, right = a["arrays"].get(name), b["arrays"].get(name)
             if left != right:
-                differences.append(Difference(
-                    f"data:{case}:{name}", "data", f"{case}: {name} differs", left, right,
-                ))
+                differences.append(
+                    Difference(
+                        f"data:{case}:{name}",
+                        "data",
+                        f"{case}: {name} differs",
+                        left,
+                        right,
+                    )
+                )
         if a["arrays"] == b["arrays"] and _statistics_differ(a["statistics"], b["statistics"]):
-            differences.append(Difference(f"data:{case}:statistics", "data", f"{case}: statistics differ",
-                                          a["statistics"], b["statistics"]))
+            differences.append(
+                Difference(
+                    f"data:{case}:statistics", "data", f"{case}: statistics differ", a["statistics"], b["statistics"]
+                )
+            )
     return differences, folded
 
 
@@ -130,7 +161,8 @@ def _signature_change(old: dict[str, Any] | None, new: dict[str, Any] | None) ->
     parts = [f"adds {p}" for p in after if p not in before] + [f"drops {p}" for p in before if p not in after]
     parts += [
         f"{p} default {old['defaults'][p]} -> {new['defaults'][p]}"
-        for p in before if p in after and old["defaults"].get(p) != new["defaults"].get(p)
+        for p in before
+        if p in after and old["defaults"].get(p) != new["defaults"].get(p)
     ]
     return ", ".join(parts) or "reorders its parameters"
 
@@ -139,14 +171,21 @@ def _signature_sides(old: dict[str, Any] | None, new: dict[str, Any] | None) -> 
     """The parameters only one side has (the whole list when the function itself is new or gone)."""
     if old is None or new is None:
         return (old and old["parameters"]), (new and new["parameters"])
-    return ([p for p in old["parameters"] if p not in new["parameters"]],
-            [p for p in new["parameters"] if p not in old["parameters"]])
+    return (
+        [p for p in old["parameters"] if p not in new["parameters"]],
+        [p for p in new["parameters"] if p not in old["parameters"]],
+    )
 
 
 def _failed_checks(new: list[dict[str, Any]], skip: set[str]) -> list[Difference]:
     return [
-        Difference(f"check:{check['id']}", "checks", f"{check['kind']} of {check['dataset']} fails on the candidate",
-                   None, {"observed": check["observed"], "expectations": check["expectations"]})
+        Difference(
+            f"check:{check['id']}",
+            "checks",
+            f"{check['kind']} of {check['dataset']} fails on the candidate",
+            None,
+            {"observed": check["observed"], "expectations": check["expectations"]},
+        )
         for check in new
         if not check["passed"] and check["dataset"] not in skip
     ]
@@ -181,10 +220,14 @@ PROBE_TITLES = {
 
 
 def _probe_title(identifier: str) -> str:
-    _, kind, dataset, config, source, params = identifier.split(":", 5)
+    _, kind, dataset, _config, source, params = identifier.split(":", 5)
     if kind in PROBE_TITLES:
         return PROBE_TITLES[kind].format(dataset=dataset)
     arguments = json.loads(params).get("kwargs")
-    call = f"{dataset}.load_data({', '.join(f'{k}={v!r}' for k, v in arguments.items())})" if arguments is not None else dataset
+    call = (
+        f"{dataset}.load_data({', '.join(f'{k}={v!r}' for k, v in arguments.items())})"
+        if arguments is not None
+        else dataset
+    )
     fixture = json.loads(params).get("fixture")
     return f"{kind} of {call}" + (f" on fixture {fixture}" if fixture else f" [{source}]")

@@ -33,9 +33,15 @@ class Timing:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "id": self.id, "baseline_median": self.baseline, "candidate_median": self.candidate,
-            "ratio": self.ratio, "p_value": self.p_value, "verdict": self.verdict, "note": self.note,
-            "allowed": self.allowed_by is not None, "reason": self.reason,
+            "id": self.id,
+            "baseline_median": self.baseline,
+            "candidate_median": self.candidate,
+            "ratio": self.ratio,
+            "p_value": self.p_value,
+            "verdict": self.verdict,
+            "note": self.note,
+            "allowed": self.allowed_by is not None,
+            "reason": self.reason,
         }
 
 
@@ -57,15 +63,26 @@ def job_of_run(run: dict[str, Any]) -> str:
 
 
 def compare(
-    baseline: dict[str, list[float]], candidate: dict[str, list[float]],
-    factor: float = DEFAULT_FACTOR, alpha: float = DEFAULT_ALPHA,
+    baseline: dict[str, list[float]],
+    candidate: dict[str, list[float]],
+    factor: float = DEFAULT_FACTOR,
+    alpha: float = DEFAULT_ALPHA,
 ) -> list[Timing]:
     timings = []
     for name in sorted(set(baseline) & set(candidate)):
         a, b = baseline[name], candidate[name]
         if min(len(a), len(b)) < MIN_SAMPLES:
-            timings.append(Timing(name, median(a), median(b), median(b) / median(a), None, "not compared",
-                                  f"fewer than {MIN_SAMPLES} rounds"))
+            timings.append(
+                Timing(
+                    name,
+                    median(a),
+                    median(b),
+                    median(b) / median(a),
+                    None,
+                    "not compared",
+                    f"fewer than {MIN_SAMPLES} rounds",
+                )
+            )
             continue
         ratio = median(b) / median(a)
         slower = mannwhitneyu(b, a, alternative="greater").pvalue

@@ -9,8 +9,14 @@ from keras_dataset_suite.gate.differences import Difference
 from keras_dataset_suite.gate.performance import Timing
 
 ICONS = {"pass": "✅", "regression": "❌", "unusable": "⚠️"}
-STACK_ROWS = (("tensorflow", "TensorFlow"), ("keras", "keras"), ("tf_keras", "tf_keras"), ("numpy", "NumPy"),
-              ("jax", "JAX"), ("python", "Python"))
+STACK_ROWS = (
+    ("tensorflow", "TensorFlow"),
+    ("keras", "keras"),
+    ("tf_keras", "tf_keras"),
+    ("numpy", "NumPy"),
+    ("jax", "JAX"),
+    ("python", "Python"),
+)
 
 
 def brief(value: Any, limit: int = 90) -> str:
@@ -61,8 +67,14 @@ def _difference_row(d: Difference, reason: bool = False) -> str:
     return f"| {_cell(what)} | {_cell(brief(old))} | {_cell(brief(new))} | {_cell(last or '')} |"
 
 
-def markdown(verdict: dict[str, Any], differences: list[Difference], timings: list[Timing],
-             stale: list[str], factor: float, alpha: float) -> str:
+def markdown(
+    verdict: dict[str, Any],
+    differences: list[Difference],
+    timings: list[Timing],
+    stale: list[str],
+    factor: float,
+    alpha: float,
+) -> str:
     state = verdict["verdict"]
     lines = [f"## {ICONS[state]} Keras dataset upgrade gate: {state.upper()}", "", verdict["headline"], ""]
     if state == "unusable":
@@ -79,8 +91,13 @@ def markdown(verdict: dict[str, Any], differences: list[Difference], timings: li
         lines += ["| what changed | before | after | id |", "|---|---|---|---|"]
         lines += [_difference_row(d) for d in sorted(blocking, key=lambda d: (d.section, d.id))]
     if allowed:
-        lines += ["", f"<details><summary>{len(allowed)} allow-listed difference(s)</summary>", "",
-                  "| what changed | before | after | why it is accepted |", "|---|---|---|---|"]
+        lines += [
+            "",
+            f"<details><summary>{len(allowed)} allow-listed difference(s)</summary>",
+            "",
+            "| what changed | before | after | why it is accepted |",
+            "|---|---|---|---|",
+        ]
         lines += [_difference_row(d, reason=True) for d in sorted(allowed, key=lambda d: (d.section, d.id))]
         lines += ["", "</details>"]
     lines += ["", f"### Performance: slower than ×{factor:g} and significant (Mann-Whitney U, p < {alpha:g})", ""]
@@ -91,15 +108,31 @@ def markdown(verdict: dict[str, Any], differences: list[Difference], timings: li
         lines += ["| | benchmark | baseline | candidate | ratio | p |", "|---|---|---:|---:|---:|---:|"]
         order = {"slower": 0, "faster": 1, "same": 2, "not compared": 3}
         for t in sorted(timings, key=lambda t: (order[t.verdict], -(t.ratio or 0))):
-            mark = {"slower": "❌" if t.allowed_by is None else "✅ allowed", "faster": "⬆️", "same": "=", "not compared": "·"}[t.verdict]
+            mark = {
+                "slower": "❌" if t.allowed_by is None else "✅ allowed",
+                "faster": "⬆️",
+                "same": "=",
+                "not compared": "·",
+            }[t.verdict]
             p = f"{t.p_value:.3g}" if t.p_value is not None else "–"
-            lines.append(f"| {mark} | {t.name} | {t.baseline * 1000:,.0f} ms | {t.candidate * 1000:,.0f} ms | ×{t.ratio:.2f} | {p} |")
+            lines.append(
+                f"| {mark} | {t.name} | {t.baseline * 1000:,.0f} ms | {t.candidate * 1000:,.0f} ms "
+                f"| ×{t.ratio:.2f} | {p} |"
+            )
         lines.append(f"\n{len(compared)} benchmarks compared.")
     else:
         lines.append("No benchmarks in both snapshots.")
     if stale:
         lines += ["", "Allow-list entries that matched nothing (remove them?): " + ", ".join(f"`{s}`" for s in stale)]
     if blocking:
-        lines += ["", "To accept a difference, add it to the allow-list with the reason it is fine:", "",
-                  "```toml", "[[allow]]", f'id = "{blocking[0].id}"', 'reason = "..."', "```"]
+        lines += [
+            "",
+            "To accept a difference, add it to the allow-list with the reason it is fine:",
+            "",
+            "```toml",
+            "[[allow]]",
+            f'id = "{blocking[0].id}"',
+            'reason = "..."',
+            "```",
+        ]
     return "\n".join(lines) + "\n"

@@ -20,9 +20,7 @@ def shuffle_split(table: HousingTable, test_split: float = 0.2, seed: int = 113)
     return Output(np.array(x[:cut]), np.array(y[:cut]), np.array(x[cut:]), np.array(y[cut:]))
 
 
-def california_housing(
-    table: HousingTable, version: str = "large", test_split: float = 0.2, seed: int = 113
-) -> Output:
+def california_housing(table: HousingTable, version: str = "large", test_split: float = 0.2, seed: int = 113) -> Output:
     """'small' keeps the first 600 stored rows before shuffling; 'large' keeps all."""
     if version not in CALIFORNIA_VERSIONS:
         raise ValueError(f"Argument `version` must be one of {CALIFORNIA_VERSIONS}, got {version!r}")

@@ -19,9 +19,7 @@ CIFAR100_LABEL_MODES = ("fine", "coarse")
 
 def mnist(content: ImageArrays) -> Output:
     """np.load of the npz: fresh, writeable copies of the stored arrays, unchanged."""
-    return Output(
-        content.x_train.copy(), content.y_train.copy(), content.x_test.copy(), content.y_test.copy()
-    )
+    return Output(content.x_train.copy(), content.y_train.copy(), content.x_test.copy(), content.y_test.copy())
 
 
 def _decode_idx(array: np.ndarray, header: int, rows: int | None = None) -> np.ndarray:

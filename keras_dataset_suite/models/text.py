@@ -153,7 +153,10 @@ def imdb(content: TextSplits, kwargs: Mapping[str, Any], quirks: frozenset[str])
     labels = np.concatenate([y_train, y_test])
     cut = len(x_train)
     return TextOutput(
-        rows.slice(0, cut), labels[:cut], rows.slice(cut, len(rows)), labels[cut:],
+        rows.slice(0, cut),
+        labels[:cut],
+        rows.slice(cut, len(rows)),
+        labels[cut:],
         x_as_lists=RETURNS_LISTS in quirks,
     )
 
@@ -166,6 +169,8 @@ def reuters(content: TextPool, kwargs: Mapping[str, Any], quirks: frozenset[str]
     rows = _limit_vocabulary(rows, options)
     cut = int(len(rows) * (1 - options.test_split))
     return TextOutput(
-        rows.slice(0, cut), _labels_after_filter(labels[:cut], filtered),
-        rows.slice(cut, len(rows)), _labels_after_filter(labels[cut:], filtered),
+        rows.slice(0, cut),
+        _labels_after_filter(labels[:cut], filtered),
+        rows.slice(cut, len(rows)),
+        _labels_after_filter(labels[cut:], filtered),
     )

@@ -31,8 +31,12 @@ def test_load_warm(benchmark, suite, case):
     peak, _ = benchmarking.peak_memory(load)  # the first call also places (and extracts) what later calls find
     extractions, (probe, result) = count_calls(tarfile.TarFile, "extractall", lambda: benchmarking.timed(load))
     benchmark.extra_info.update(
-        dataset=case.dataset, source=case.source, kind="warm", extractions_per_call=extractions,
-        output_mib=benchmarking.output_bytes(result) / benchmarking.MIB, peak_mib=peak / benchmarking.MIB,
+        dataset=case.dataset,
+        source=case.source,
+        kind="warm",
+        extractions_per_call=extractions,
+        output_mib=benchmarking.output_bytes(result) / benchmarking.MIB,
+        peak_mib=peak / benchmarking.MIB,
     )
     benchmark.group = f"load:{case.dataset}"
     benchmark.pedantic(load, setup=benchmarking.setup_for(probe), rounds=benchmarking.choose_rounds(probe))

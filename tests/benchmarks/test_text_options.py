@@ -31,7 +31,9 @@ def test_option_grid(benchmark, suite, dataset, options):
     benchmark.group = f"options:{dataset}"
     result = benchmark.pedantic(load, setup=benchmarking.collect, rounds=benchmarking.GRID_ROUNDS)
     effect = benchmarking.option_effect(result, kwargs.get("oov_char", 2))
-    benchmark.extra_info.update(dataset=dataset, source=case.source, kind="options", options=options, **effect.as_dict())
+    benchmark.extra_info.update(
+        dataset=dataset, source=case.source, kind="options", options=options, **effect.as_dict()
+    )
     suite.record_benchmark(benchmark, case, "options")
 
 

@@ -15,7 +15,8 @@ def pytest_generate_tests(metafunc):
     if "erratum" in metafunc.fixturenames:
         session = session_of(metafunc.config)
         errata = [
-            e for e in session.catalogue.errata()
+            e
+            for e in session.catalogue.errata()
             if e.claimed_by == "keras-doc" and e.versions.matches(session.kut.serving)
         ]
         metafunc.parametrize("erratum", errata, ids=[e.id for e in errata])

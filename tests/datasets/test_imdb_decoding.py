@@ -48,7 +48,5 @@ def test_cut_words_decode_as_unk(suite, texts, num_words, skip_top):
     def kept(index, token):
         return token if skip_top <= index < num_words else UNK
 
-    expected = Counter(
-        " ".join([kept(1, START), *(kept(WORD_INDEX[w] + 3, w) for w in text)]) for text in texts
-    )
+    expected = Counter(" ".join([kept(1, START), *(kept(WORD_INDEX[w] + 3, w) for w in text)]) for text in texts)
     assert Counter(decode(row, WORD_INDEX) for row in x_train) == expected

@@ -17,7 +17,6 @@ FULL_SIZE_OPTIONS = {
     "defaults": {},
     "top10000-maxlen200": {"num_words": 10000, "maxlen": 200},
     "skip20-top5000-drop-oov": {"num_words": 5000, "skip_top": 20, "oov_char": None},
-    "unshifted": {"start_char": None, "index_from": 0},
 }
 
 
@@ -40,4 +39,6 @@ def test_full_size_options_match_model(suite, dataset, options):
     content = suite.source("synthetic-full").prepare(suite.dataset(dataset)).content
     kwargs = FULL_SIZE_OPTIONS[options]
     problems = differential.run(suite, dataset, content, kwargs, home_label=f"{dataset}-full")
-    assert not problems, f"{dataset}.load_data(**{kwargs}) on full-size data differs from the model:\n" + "\n".join(problems)
+    assert not problems, f"{dataset}.load_data(**{kwargs}) on full-size data differs from the model:\n" + "\n".join(
+        problems
+    )

@@ -12,7 +12,9 @@ from hypothesis import settings
 
 REPO = Path(__file__).resolve().parents[2]
 # A mutant only has to be caught: inner runs stop at the first failing example, unshrunk.
-settings.register_profile("selftest-mutant", parent=settings.get_profile("ci"), phases=settings.get_profile("ci").phases[:3])
+settings.register_profile(
+    "selftest-mutant", parent=settings.get_profile("ci"), phases=settings.get_profile("ci").phases[:3]
+)
 
 
 @dataclass
@@ -54,15 +56,27 @@ def run_dataset_tests(pytester, suite, monkeypatch):
     the one the ini options need is named explicitly.
     """
     monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+    monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)  # the inner run is serial, even inside a worker
 
     def run(select: str, *extra: str) -> Outcomes:
         # Fresh test modules for the inner run: Hypothesis fixes a test's settings when it is decorated.
         for name in [m for m in sys.modules if m.startswith("tests.datasets")]:
             monkeypatch.delitem(sys.modules, name)
         args = [
-            str(REPO / "tests" / "datasets"), "-k", select, f"--rootdir={REPO}", "-c", str(REPO / "pyproject.toml"),
-            f"--keras-impl={suite.options.keras_impl}", "-q", "-p", "pytest_benchmark.plugin",
-            "-p", "hypothesis.extra.pytestplugin", "--hypothesis-profile=selftest-mutant", *extra,
+            str(REPO / "tests" / "datasets"),
+            "-k",
+            select,
+            f"--rootdir={REPO}",
+            "-c",
+            str(REPO / "pyproject.toml"),
+            f"--keras-impl={suite.options.keras_impl}",
+            "-q",
+            "-p",
+            "pytest_benchmark.plugin",
+            "-p",
+            "hypothesis.extra.pytestplugin",
+            "--hypothesis-profile=selftest-mutant",
+            *extra,
         ]
         if suite.options.keras_cache is not None and not any(a.startswith("--keras-cache") for a in extra):
             args.append(f"--keras-cache={suite.options.keras_cache}")

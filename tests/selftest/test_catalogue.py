@@ -44,9 +44,18 @@ def test_every_fact_holds_for_some_keras_line():
     """A fact whose version range matches no Keras line the suite knows is dead weight."""
     from keras_dataset_suite.versions import Serving
 
-    lines = [Serving.parse(n, v) for n, v in [("keras", "2.12.0"), ("keras", "2.15.0"), ("keras", "3.0.0"),
-                                               ("keras", "3.1.0"), ("keras", "3.5.0"), ("keras", "3.15.1"),
-                                               ("tf_keras", "2.21.0")]]
+    lines = [
+        Serving.parse(n, v)
+        for n, v in [
+            ("keras", "2.12.0"),
+            ("keras", "2.15.0"),
+            ("keras", "3.0.0"),
+            ("keras", "3.1.0"),
+            ("keras", "3.5.0"),
+            ("keras", "3.15.1"),
+            ("tf_keras", "2.21.0"),
+        ]
+    ]
     for fact in FACTS:
         assert any(fact.holds_for(line) for line in lines), fact.id
 

@@ -113,7 +113,10 @@ def test_genuine_cache_is_never_written(suite, run_dataset_tests, user_cache):
 
 def test_absent_cache_folder_is_a_usage_error(pytester, tmp_path):
     result = pytester.runpytest_inprocess(
-        str(REPO / "tests" / "datasets" / "test_errata.py"), f"--rootdir={REPO}", "-c", str(REPO / "pyproject.toml"),
+        str(REPO / "tests" / "datasets" / "test_errata.py"),
+        f"--rootdir={REPO}",
+        "-c",
+        str(REPO / "pyproject.toml"),
         f"--keras-cache={tmp_path / 'nowhere'}",
     )
     assert result.ret == pytest.ExitCode.USAGE_ERROR
@@ -123,7 +126,10 @@ def test_absent_cache_folder_is_a_usage_error(pytester, tmp_path):
 def test_datasets_folder_given_instead_of_home_is_a_usage_error(pytester, user_cache):
     (user_cache / "datasets" / "mnist.npz").write_bytes(b"")
     result = pytester.runpytest_inprocess(
-        str(REPO / "tests" / "datasets" / "test_errata.py"), f"--rootdir={REPO}", "-c", str(REPO / "pyproject.toml"),
+        str(REPO / "tests" / "datasets" / "test_errata.py"),
+        f"--rootdir={REPO}",
+        "-c",
+        str(REPO / "pyproject.toml"),
         f"--keras-cache={user_cache / 'datasets'}",
     )
     assert result.ret == pytest.ExitCode.USAGE_ERROR
@@ -132,11 +138,16 @@ def test_datasets_folder_given_instead_of_home_is_a_usage_error(pytester, user_c
 
 def test_unknown_keras_impl_is_a_usage_error(pytester):
     result = pytester.runpytest_inprocess(
-        str(REPO / "tests" / "datasets" / "test_errata.py"), f"--rootdir={REPO}", "-c", str(REPO / "pyproject.toml"),
+        str(REPO / "tests" / "datasets" / "test_errata.py"),
+        f"--rootdir={REPO}",
+        "-c",
+        str(REPO / "pyproject.toml"),
         "--keras-impl=pytorch.keras",
     )
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["*--keras-impl 'pytorch.keras' is not known; choose one of tensorflow.keras, keras, tf_keras*"])
+    result.stderr.fnmatch_lines(
+        ["*--keras-impl 'pytorch.keras' is not known; choose one of tensorflow.keras, keras, tf_keras*"]
+    )
 
 
 def test_unwritable_private_cache_is_named(suite):

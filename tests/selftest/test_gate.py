@@ -65,15 +65,19 @@ def test_allow_list_accepts_named_differences(snapshot_of, suite, monkeypatch, t
     monkeypatch.setattr(binding.api, "load_data", mutant.wrap(binding.api.load_data))
     candidate = snapshot_of("candidate")
     allow = tmp_path / "allow.toml"
-    allow.write_text('[[allow]]\nid = "data:boston_housing-*"\nreason = "the new shuffle is intended"\n'
-                     '[[allow]]\nid = "check:*"\nreason = "the checks follow the old shuffle"\n'
-                     '[[allow]]\nid = "api.dataset:nothing"\nreason = "stale on purpose"\n')
+    allow.write_text(
+        '[[allow]]\nid = "data:boston_housing-*"\nreason = "the new shuffle is intended"\n'
+        '[[allow]]\nid = "check:*"\nreason = "the checks follow the old shuffle"\n'
+        '[[allow]]\nid = "api.dataset:nothing"\nreason = "stale on purpose"\n'
+    )
     code, text, verdict = cli.evaluate([baseline], [candidate], allow, 1.25, 0.01)
     assert code == cli.PASS, text
     assert verdict["stale_allow_entries"] == ["api.dataset:nothing"] and "the new shuffle is intended" in text
 
 
-@pytest.mark.parametrize("problem", ["missing", "not json", "not a snapshot", "other schema", "other catalogue", "reasonless allow"])
+@pytest.mark.parametrize(
+    "problem", ["missing", "not json", "not a snapshot", "other schema", "other catalogue", "reasonless allow"]
+)
 def test_unusable_input_exits_2_with_the_reason(problem, snapshot_of, tmp_path):
     good = snapshot_of("good")
     bad = tmp_path / "bad.json"
@@ -95,19 +99,25 @@ def test_unusable_input_exits_2_with_the_reason(problem, snapshot_of, tmp_path):
         allow.write_text('[[allow]]\nid = "x"\n')
     code, text, verdict = cli.evaluate([good], [bad], allow, 1.25, 0.01)
     assert code == cli.UNUSABLE and verdict["reason"] in text and "UNUSABLE" in text
-    assert cli.main(["--baseline", str(good), "--candidate", str(bad)] + (["--allowlist", str(allow)] if allow else [])) == 2
+    assert (
+        cli.main(["--baseline", str(good), "--candidate", str(bad)] + (["--allowlist", str(allow)] if allow else []))
+        == 2
+    )
 
 
 def samples(median: float, spread: float, count: int = 12, seed: int = 0) -> list[float]:
     return (median * (1 + spread * np.random.default_rng(seed).standard_normal(count))).tolist()
 
 
-@pytest.mark.parametrize(("ratio", "spread", "verdict"), [
-    (1.5, 0.02, "slower"),   # slower beyond the factor, and clearly
-    (1.1, 0.02, "same"),     # significant but within the factor
-    (1.5, 0.9, "same"),      # beyond the factor but lost in noise
-    (0.5, 0.02, "faster"),
-])
+@pytest.mark.parametrize(
+    ("ratio", "spread", "verdict"),
+    [
+        (1.5, 0.02, "slower"),  # slower beyond the factor, and clearly
+        (1.1, 0.02, "same"),  # significant but within the factor
+        (1.5, 0.9, "same"),  # beyond the factor but lost in noise
+        (0.5, 0.02, "faster"),
+    ],
+)
 def test_performance_needs_factor_and_significance(ratio, spread, verdict):
     base = {"load": samples(1.0, spread, seed=1)}
     cand = {"load": samples(ratio, spread, seed=2)}
@@ -120,8 +130,17 @@ def test_timings_from_different_jobs_are_not_compared(snapshot_of, tmp_path):
     for name, job, median in (("a", "job-1", 1.0), ("b", "job-2", 3.0)):
         snapshot = json.loads(snapshot_of(name).read_text())
         snapshot["environment"]["job"] = job
-        snapshot["benchmarks"] = {"load": {"group": "", "dataset": "x", "source": "s", "kind": "warm",
-                                           "median": median, "samples": samples(median, 0.01), "extra": {}}}
+        snapshot["benchmarks"] = {
+            "load": {
+                "group": "",
+                "dataset": "x",
+                "source": "s",
+                "kind": "warm",
+                "median": median,
+                "samples": samples(median, 0.01),
+                "extra": {},
+            }
+        }
         paths.append(tmp_path / f"{name}-{job}.json")
         paths[-1].write_text(json.dumps(snapshot))
     code, text, _ = cli.evaluate([paths[0]], [paths[1]], None, 1.25, 0.01)
@@ -132,8 +151,17 @@ def test_same_job_slower_run_is_a_regression(snapshot_of, tmp_path):
     paths = []
     for name, median in (("a", 1.0), ("b", 2.0)):
         snapshot = json.loads(snapshot_of(name).read_text())
-        snapshot["benchmarks"] = {"test_load_warm[x]": {"group": "", "dataset": "x", "source": "s", "kind": "warm",
-                                                        "median": median, "samples": samples(median, 0.01), "extra": {}}}
+        snapshot["benchmarks"] = {
+            "test_load_warm[x]": {
+                "group": "",
+                "dataset": "x",
+                "source": "s",
+                "kind": "warm",
+                "median": median,
+                "samples": samples(median, 0.01),
+                "extra": {},
+            }
+        }
         paths.append(tmp_path / f"{name}-timed.json")
         paths[-1].write_text(json.dumps(snapshot))
     code, text, verdict = cli.evaluate([paths[0]], [paths[1]], None, 1.25, 0.01)

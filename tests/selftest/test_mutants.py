@@ -68,8 +68,16 @@ def _with_facts(catalogue: Catalogue, *facts: Fact) -> Catalogue:
 def _model_fact(suite, dataset: str, config: str, kind: str, params: dict) -> Fact:
     """A copy of a genuine-data fact whose expected value is the model's, so it runs on synthetic data."""
     expected = observe(kind, suite.model(Case(dataset, config, "synthetic")), params)
-    return Fact(id=f"{dataset}.selftest_{kind}", dataset=dataset, observe=kind, expected=expected,
-                needs="any", source="keras-loaders: self-test copy", configs=(config,), params=params)
+    return Fact(
+        id=f"{dataset}.selftest_{kind}",
+        dataset=dataset,
+        observe=kind,
+        expected=expected,
+        needs="any",
+        source="keras-loaders: self-test copy",
+        configs=(config,),
+        params=params,
+    )
 
 
 def _inject(monkeypatch, suite, *facts: Fact):
@@ -88,16 +96,21 @@ def test_samples_check_can_fail(suite, run_dataset_tests, monkeypatch):
     fact = _model_fact(suite, "imdb", "default", "sample", {"split": "train", "index": 3})
     _inject(monkeypatch, suite, fact)
     mutant = next(m for m in MUTANTS if m.name == "index_from off by one")
-    _caught(run_dataset_tests, "imdb and samples and synthetic", "test_samples",
-            lambda: _apply(mutant, suite, monkeypatch))
+    _caught(
+        run_dataset_tests, "imdb and samples and synthetic", "test_samples", lambda: _apply(mutant, suite, monkeypatch)
+    )
 
 
 def test_decoded_samples_check_can_fail(suite, run_dataset_tests, monkeypatch):
     fact = _model_fact(suite, "reuters", "default", "decoded_sample", {"split": "train", "index": 5})
     _inject(monkeypatch, suite, fact)
     mutant = dataclasses.replace(next(m for m in MUTANTS if m.name == "index_from off by one"), dataset="reuters")
-    _caught(run_dataset_tests, "reuters and decoded_samples and synthetic", "test_decoded_samples",
-            lambda: _apply(mutant, suite, monkeypatch))
+    _caught(
+        run_dataset_tests,
+        "reuters and decoded_samples and synthetic",
+        "test_decoded_samples",
+        lambda: _apply(mutant, suite, monkeypatch),
+    )
 
 
 def test_archive_label_names_check_can_fail(suite, run_dataset_tests, monkeypatch):
@@ -113,30 +126,44 @@ def test_archive_label_names_check_can_fail(suite, run_dataset_tests, monkeypatc
         members[name] = formats.pickle_dict(meta)
         return members
 
-    _caught(run_dataset_tests, "cifar100 and fine and archive_label_names and synthetic",
-            "test_archive_label_names", lambda: monkeypatch.setattr(synthetic, "_cifar_members", renamed))
+    _caught(
+        run_dataset_tests,
+        "cifar100 and fine and archive_label_names and synthetic",
+        "test_archive_label_names",
+        lambda: monkeypatch.setattr(synthetic, "_cifar_members", renamed),
+    )
 
 
 def test_idx_header_check_can_fail(suite, run_dataset_tests, monkeypatch):
     real = formats.idx_bytes
-    _caught(run_dataset_tests, "fashion_mnist and idx_headers and synthetic", "test_idx_headers",
-            lambda: monkeypatch.setattr(formats, "idx_bytes", lambda a: b"\0\0\0" + real(a)[3:]),
-            "--synthetic-size=full")
+    _caught(
+        run_dataset_tests,
+        "fashion_mnist and idx_headers and synthetic",
+        "test_idx_headers",
+        lambda: monkeypatch.setattr(formats, "idx_bytes", lambda a: b"\0\0\0" + real(a)[3:]),
+        "--synthetic-size=full",
+    )
 
 
 def test_availability_check_can_fail(suite, run_dataset_tests, monkeypatch):
     api = suite.kut.datasets_api
     present = suite.kut.binding("california_housing") is not None
     replacement = None if present else suite.kut.binding("boston_housing").api
-    _caught(run_dataset_tests, "availability", "test_availability",
-            lambda: monkeypatch.setattr(api, "california_housing", replacement, raising=False))
+    _caught(
+        run_dataset_tests,
+        "availability",
+        "test_availability",
+        lambda: monkeypatch.setattr(api, "california_housing", replacement, raising=False),
+    )
 
 
 def _check_functions() -> set[str]:
     names = set()
     for path in DATASET_TESTS.glob("test_*.py"):
         tree = ast.parse(path.read_text())
-        names |= {node.name for node in tree.body if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")}
+        names |= {
+            node.name for node in tree.body if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")
+        }
     return names
 
 
@@ -147,5 +174,3 @@ def test_every_check_has_a_mutant():
 
 def test_mutants_target_existing_checks():
     assert {f for m in MUTANTS for f in m.must_fail} | set(INJECTED) <= _check_functions()
-
-

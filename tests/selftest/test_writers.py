@@ -34,7 +34,12 @@ def test_writer_round_trips_through_the_loader(name, suite):
     call = suite.harness.call(subject.binding, "load_data", subject.prepared().home, {}, "channels_first")
     (x_train, y_train), (x_test, y_test) = call.unwrap()
     if isinstance(content, ImageArrays):
-        for got, want in ((x_train, content.x_train), (y_train, content.y_train), (x_test, content.x_test), (y_test, content.y_test)):
+        for got, want in (
+            (x_train, content.x_train),
+            (y_train, content.y_train),
+            (x_test, content.x_test),
+            (y_test, content.y_test),
+        ):
             np.testing.assert_array_equal(got, want)
     elif isinstance(content, CifarArchive):
         label_key = next(iter(content.test.labels)) if name == "cifar10" else "fine_labels"

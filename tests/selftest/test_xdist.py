@@ -31,9 +31,25 @@ def as_junit_id(nodeid: str) -> str:
 def test_same_outcomes_with_and_without_xdist(pytester, suite, run_dataset_tests):
     pytest.importorskip("xdist")
     serial = {as_junit_id(node): outcome for node, outcome in run_dataset_tests(SELECTION).by_node.items()}
-    args = [str(REPO / "tests" / "datasets"), "-k", SELECTION, f"--rootdir={REPO}", "-c", str(REPO / "pyproject.toml"),
-            f"--keras-impl={suite.options.keras_impl}", "-q", "-n", "2", "--junitxml=parallel.xml",
-            "-p", "xdist.plugin", "-p", "pytest_benchmark.plugin", "-p", "hypothesis.extra.pytestplugin"]
+    args = [
+        str(REPO / "tests" / "datasets"),
+        "-k",
+        SELECTION,
+        f"--rootdir={REPO}",
+        "-c",
+        str(REPO / "pyproject.toml"),
+        f"--keras-impl={suite.options.keras_impl}",
+        "-q",
+        "-n",
+        "2",
+        "--junitxml=parallel.xml",
+        "-p",
+        "xdist.plugin",
+        "-p",
+        "pytest_benchmark.plugin",
+        "-p",
+        "hypothesis.extra.pytestplugin",
+    ]
     if suite.options.keras_cache is not None:
         args.append(f"--keras-cache={suite.options.keras_cache}")
     parallel = pytester.runpytest_subprocess(*args)
