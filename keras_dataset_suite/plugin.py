@@ -278,6 +278,10 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
         for file in dataset.files:
             located = cache is not None and any((cache / r.cache_path).is_file() for r in file.requests)
             (found if located else missing).append(file.name)
+    if session.imported:
+        served = sorted({b.implementation.__name__.rsplit(".", 1)[0] for b in session.bindings()})
+        terminalreporter.section("keras-dataset-suite: Keras under test")
+        terminalreporter.write_line(f"{session.kut}: loaders served by {', '.join(served)}")
     terminalreporter.section("keras-dataset-suite: genuine data")
     terminalreporter.write_line(f"cache: {cache or 'none'}")
     terminalreporter.write_line(f"present ({len(found)}): {', '.join(found) or '-'}")

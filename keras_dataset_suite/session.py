@@ -155,6 +155,14 @@ class SuiteSession:
         return self._kut
 
     @property
+    def imported(self) -> bool:
+        """Whether this process imported the Keras under test (an xdist controller does not)."""
+        return self._kut is not None
+
+    def bindings(self) -> list[Any]:
+        return [b for d in self.catalogue if (b := self.kut.binding(d.name)) is not None]
+
+    @property
     def data_sources(self) -> tuple[str, ...]:
         names = tuple("synthetic" if size == "small" else f"synthetic-{size}" for size in self.options.synthetic_sizes)
         return (*names, GENUINE)

@@ -74,7 +74,7 @@ def _signature(function: Any) -> dict[str, Any]:
 
 
 def _api(session: SuiteSession) -> dict[str, Any]:
-    surface: dict[str, Any] = {"datasets": session.kut.datasets_present(), "functions": {}}
+    surface: dict[str, Any] = {"datasets": session.kut.datasets_present(), "functions": {}, "served_by": {}}
     for dataset in session.catalogue:
         binding = session.kut.binding(dataset.name)
         if binding is None:
@@ -82,6 +82,7 @@ def _api(session: SuiteSession) -> dict[str, Any]:
         surface["functions"][dataset.name] = {
             name: _signature(binding.function(name)) for name in FUNCTIONS if binding.function(name) is not None
         }
+        surface["served_by"][dataset.name] = binding.implementation.__name__
     return surface
 
 

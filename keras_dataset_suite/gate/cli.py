@@ -102,12 +102,16 @@ def evaluate(
     slower = [t for t in timings if t.verdict == "slower" and t.allowed_by is None]
     code = REGRESSION if blocking or slower else PASS
     state = "regression" if code else "pass"
-    headline = (
-        f"{len(blocking)} contract difference(s) and {len(slower)} slower benchmark(s) need attention."
-        if code
-        else f"No unaccepted difference ({len(found)} contract difference(s) allow-listed, "
-        f"{sum(t.verdict != 'not compared' for t in timings)} benchmarks within ×{factor:g} or not significant)."
-    )
+    accepted_slower = sum(t.verdict == "slower" and t.allowed_by is not None for t in timings)
+    compared = sum(t.verdict != "not compared" for t in timings)
+    if code:
+        headline = f"{len(blocking)} contract difference(s) and {len(slower)} slower benchmark(s) need attention."
+    else:
+        headline = (
+            f"No unaccepted difference: {len(found)} contract difference(s) and {accepted_slower} slower "
+            f"benchmark(s) are allow-listed; {compared - accepted_slower} of {compared} benchmarks are within "
+            f"×{factor:g} or not significantly slower."
+        )
     verdict = {
         "verdict": state,
         "exit_code": code,

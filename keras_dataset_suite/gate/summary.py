@@ -115,8 +115,9 @@ def markdown(
                 "not compared": "·",
             }[t.verdict]
             p = f"{t.p_value:.3g}" if t.p_value is not None else "–"
+            name = f"{t.name} (allowed: {t.reason})" if t.allowed_by else t.name
             lines.append(
-                f"| {mark} | {t.name} | {t.baseline * 1000:,.0f} ms | {t.candidate * 1000:,.0f} ms "
+                f"| {mark} | {_cell(name)} | {t.baseline * 1000:,.0f} ms | {t.candidate * 1000:,.0f} ms "
                 f"| ×{t.ratio:.2f} | {p} |"
             )
         lines.append(f"\n{len(compared)} benchmarks compared.")
