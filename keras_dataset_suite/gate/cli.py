@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -65,8 +66,8 @@ def evaluate(
     allow_path: Path | None,
     factor: float,
     alpha: float,
-    baseline_runs_paths: list[Path] = (),
-    candidate_runs_paths: list[Path] = (),
+    baseline_runs_paths: Sequence[Path] = (),
+    candidate_runs_paths: Sequence[Path] = (),
 ) -> tuple[int, str, dict[str, Any]]:
     """(exit code, Markdown summary, JSON verdict)."""
     try:
