@@ -111,39 +111,32 @@ def test_genuine_cache_is_never_written(suite, run_dataset_tests, user_cache):
     assert fingerprint(user_cache) == before
 
 
-def test_absent_cache_folder_is_a_usage_error(pytester, tmp_path):
-    result = pytester.runpytest_inprocess(
+def run_errata_tests(pytester, *options: str):
+    """A quick run (the errata checks need no data) with the given options, in this process."""
+    return pytester.runpytest_inprocess(
         str(REPO / "tests" / "datasets" / "test_errata.py"),
         f"--rootdir={REPO}",
         "-c",
         str(REPO / "pyproject.toml"),
-        f"--keras-cache={tmp_path / 'nowhere'}",
+        *options,
     )
+
+
+def test_absent_cache_folder_is_a_usage_error(pytester, tmp_path):
+    result = run_errata_tests(pytester, f"--keras-cache={tmp_path / 'nowhere'}")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*--keras-cache*nowhere: no such folder*Keras-home layout*"])
 
 
 def test_datasets_folder_given_instead_of_home_is_a_usage_error(pytester, user_cache):
     (user_cache / "datasets" / "mnist.npz").write_bytes(b"")
-    result = pytester.runpytest_inprocess(
-        str(REPO / "tests" / "datasets" / "test_errata.py"),
-        f"--rootdir={REPO}",
-        "-c",
-        str(REPO / "pyproject.toml"),
-        f"--keras-cache={user_cache / 'datasets'}",
-    )
+    result = run_errata_tests(pytester, f"--keras-cache={user_cache / 'datasets'}")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*looks like the datasets/ folder itself; give its parent*"])
 
 
 def test_unknown_keras_impl_is_a_usage_error(pytester):
-    result = pytester.runpytest_inprocess(
-        str(REPO / "tests" / "datasets" / "test_errata.py"),
-        f"--rootdir={REPO}",
-        "-c",
-        str(REPO / "pyproject.toml"),
-        "--keras-impl=pytorch.keras",
-    )
+    result = run_errata_tests(pytester, "--keras-impl=pytorch.keras")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(
         ["*--keras-impl 'pytorch.keras' is not known; choose one of tensorflow.keras, keras, tf_keras*"]

@@ -125,45 +125,27 @@ def test_performance_needs_factor_and_significance(ratio, spread, verdict):
     assert timing.verdict == verdict
 
 
-def test_timings_from_different_jobs_are_not_compared(snapshot_of, tmp_path):
-    paths = []
-    for name, job, median in (("a", "job-1", 1.0), ("b", "job-2", 3.0)):
-        snapshot = json.loads(snapshot_of(name).read_text())
+def timed_snapshot(path, source, name: str, job: str | None, median: float):
+    """A copy of snapshot `source` carrying one benchmark (and, if given, another job id)."""
+    snapshot = json.loads(source.read_text())
+    if job is not None:
         snapshot["environment"]["job"] = job
-        snapshot["benchmarks"] = {
-            "load": {
-                "group": "",
-                "dataset": "x",
-                "source": "s",
-                "kind": "warm",
-                "median": median,
-                "samples": samples(median, 0.01),
-                "extra": {},
-            }
-        }
-        paths.append(tmp_path / f"{name}-{job}.json")
-        paths[-1].write_text(json.dumps(snapshot))
-    code, text, _ = cli.evaluate([paths[0]], [paths[1]], None, 1.25, 0.01)
+    benchmark = {"group": "", "dataset": "x", "source": "s", "kind": "warm", "extra": {}}
+    snapshot["benchmarks"] = {name: {**benchmark, "median": median, "samples": samples(median, 0.01)}}
+    path.write_text(json.dumps(snapshot))
+    return path
+
+
+def test_timings_from_different_jobs_are_not_compared(snapshot_of, tmp_path):
+    a = timed_snapshot(tmp_path / "a-timed.json", snapshot_of("a"), "load", "job-1", 1.0)
+    b = timed_snapshot(tmp_path / "b-timed.json", snapshot_of("b"), "load", "job-2", 3.0)
+    code, text, _ = cli.evaluate([a], [b], None, 1.25, 0.01)
     assert code == cli.PASS and "Timings not compared" in text
 
 
 def test_same_job_slower_run_is_a_regression(snapshot_of, tmp_path):
-    paths = []
-    for name, median in (("a", 1.0), ("b", 2.0)):
-        snapshot = json.loads(snapshot_of(name).read_text())
-        snapshot["benchmarks"] = {
-            "test_load_warm[x]": {
-                "group": "",
-                "dataset": "x",
-                "source": "s",
-                "kind": "warm",
-                "median": median,
-                "samples": samples(median, 0.01),
-                "extra": {},
-            }
-        }
-        paths.append(tmp_path / f"{name}-timed.json")
-        paths[-1].write_text(json.dumps(snapshot))
-    code, text, verdict = cli.evaluate([paths[0]], [paths[1]], None, 1.25, 0.01)
+    a = timed_snapshot(tmp_path / "a-timed.json", snapshot_of("a"), "test_load_warm[x]", None, 1.0)
+    b = timed_snapshot(tmp_path / "b-timed.json", snapshot_of("b"), "test_load_warm[x]", None, 2.0)
+    code, text, verdict = cli.evaluate([a], [b], None, 1.25, 0.01)
     assert code == cli.REGRESSION and verdict["performance"][0]["verdict"] == "slower"
     assert "test_load_warm[x]" in text and "×2.00" in text
