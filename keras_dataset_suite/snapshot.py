@@ -30,9 +30,9 @@ SCHEMA = "keras-dataset-suite/snapshot"
 SCHEMA_VERSION = 1
 FUNCTIONS = ("load_data", "get_word_index", "get_label_names")
 STATISTICS = {
-    "image": ("class_counts", "pixel_statistics"),
-    "text": ("class_counts", "sequence_lengths"),
-    "housing": ("target_statistics",),
+    "image": ("class_counts", "pixel_statistics", "duplicates"),
+    "text": ("class_counts", "sequence_lengths", "duplicates"),
+    "housing": ("target_statistics", "duplicates"),
 }
 PROBE_KINDS = ("repeat_extractions",)  # data observations about behaviour, not content
 
