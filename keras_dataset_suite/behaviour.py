@@ -13,14 +13,10 @@ from typing import Any
 from keras_dataset_suite import battery
 from keras_dataset_suite.catalogue import Dataset
 from keras_dataset_suite.models import as_output, predict
-from keras_dataset_suite.observe import array_digest, output_of, row_digests
+from keras_dataset_suite.observe import output_of, result_digests, row_digests
 from keras_dataset_suite.session import Case, SuiteSession
 
 SEPARATE_SPLITS = ("imdb",)  # stored already split and shuffled split by split; others are pooled
-
-
-def _digests(result: Any) -> dict[str, str]:
-    return {name: array_digest(array) for name, array in output_of(result).named()}
 
 
 def _differences(label: str, expected: dict[str, str], observed: dict[str, str]) -> list[str]:
@@ -34,8 +30,8 @@ def _differences(label: str, expected: dict[str, str], observed: dict[str, str])
 def determinism(session: SuiteSession, case: Case) -> list[str]:
     """A second call with the same arguments returns identical arrays."""
     subject = session.subject(case)
-    first = _digests(subject.load().unwrap())
-    second = _digests(subject.call(subject.config.kwargs).unwrap())
+    first = result_digests(subject.load().unwrap())
+    second = result_digests(subject.call(subject.config.kwargs).unwrap())
     return _differences("first call", first, second)
 
 
@@ -64,7 +60,7 @@ def reseeded(session: SuiteSession, case: Case) -> list[str]:
             )
         )
         return _differences(
-            f"model with seed={battery.ALTERNATE_SEED}", _digests(expected.as_tuple()), _digests(observed)
+            f"model with seed={battery.ALTERNATE_SEED}", result_digests(expected.as_tuple()), result_digests(observed)
         )
     default, other = output_of(subject.load().unwrap()), output_of(observed)
     groups = (("x_train",), ("x_test",)) if case.dataset in SEPARATE_SPLITS else (("x_train", "x_test"),)
@@ -73,7 +69,7 @@ def reseeded(session: SuiteSession, case: Case) -> list[str]:
         for group in groups
         if _rows(default, group) != _rows(other, group)
     ]
-    if _digests(observed) == _digests(default.as_tuple()):
+    if result_digests(observed) == result_digests(default.as_tuple()):
         problems.append(f"seed {battery.ALTERNATE_SEED} returned the same order as the default seed")
     return problems
 

@@ -29,7 +29,7 @@ def claim_in_docstring(erratum: Erratum, datasets_api: Any) -> bool:
     return function is not None and normalized(erratum.claim) in normalized(inspect.getdoc(function) or "")
 
 
-def _row(erratum: Erratum, catalogue: Catalogue) -> str:
+def _row(erratum: Erratum) -> str:
     versions = "" if not erratum.versions.requirements else f" ({erratum.versions})"
     evidence = ", ".join(f"`{fact}`" for fact in erratum.evidence)
     claim = erratum.claim.replace("|", "\\|")
@@ -38,7 +38,7 @@ def _row(erratum: Erratum, catalogue: Catalogue) -> str:
 
 def markdown(catalogue: Catalogue | None = None) -> str:
     catalogue = catalogue or load_catalogue()
-    rows = [_row(e, catalogue) for e in sorted(catalogue.errata(), key=lambda e: (e.claimed_by, e.id))]
+    rows = [_row(e) for e in sorted(catalogue.errata(), key=lambda e: (e.claimed_by, e.id))]
     header = "| Where | Claim | What is true | Evidence (catalogue facts) |\n|---|---|---|---|"
     return "\n".join((BEGIN, header, *rows, END))
 

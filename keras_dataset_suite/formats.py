@@ -109,6 +109,15 @@ def read_tar_members(path: Path) -> dict[str, bytes]:
         }
 
 
+def read_tar_member(path: Path, basenames: tuple[str, ...]) -> bytes | None:
+    """The first regular member whose base name is one of `basenames`, read without the rest."""
+    with tarfile.open(path, "r:gz") as archive:
+        for member in archive:
+            if member.isfile() and member.name.rsplit("/", 1)[-1] in basenames:
+                return archive.extractfile(member).read()  # type: ignore[union-attr]
+    return None
+
+
 def read_cifar_batch(payload: bytes) -> dict[bytes, Any]:
     return pickle.loads(payload, encoding="bytes")
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import importlib
 import importlib.metadata
-import inspect
 import platform
 import sys
 from collections.abc import Callable
@@ -70,10 +69,6 @@ class LoaderBinding:
         return getattr(self.api, name, None)
 
     @property
-    def source_file(self) -> str:
-        return inspect.getfile(self.implementation)
-
-    @property
     def backend(self) -> Any:
         """The Keras backend module the loader reads `image_data_format()` from."""
         return getattr(self.implementation, "backend", None)
@@ -90,7 +85,10 @@ class KerasUnderTest:
         if reference is None:
             raise KerasUnavailable(f"{impl}.datasets has no mnist loader; is this a Keras install?")
         top = reference.implementation.__name__.split(".", 1)[0]
-        self.serving = Serving.parse(top, importlib.metadata.version(top.replace("_", "-")))
+        version = installed_version(STACK_DISTRIBUTIONS.get(top, (top,)))
+        if version is None:
+            raise KerasUnavailable(f"{impl} runs {top}, but no installed distribution provides {top}")
+        self.serving = Serving.parse(top, version)
         self.versions = stack_versions()
 
     def binding(self, dataset: str) -> LoaderBinding | None:
@@ -124,11 +122,15 @@ class KerasUnderTest:
         return f"{self.impl} ({self.serving})"
 
 
-def import_keras(impl: str) -> KerasUnderTest:
-    """Import the implementation named on the command line, or say why it cannot be used."""
+def check_implementation(impl: str) -> str:
     if impl not in IMPLEMENTATIONS:
         raise UsageError(f"--keras-impl {impl!r} is not known; choose one of {', '.join(IMPLEMENTATIONS)}")
-    module_name, attribute = IMPLEMENTATIONS[impl]
+    return impl
+
+
+def import_keras(impl: str) -> KerasUnderTest:
+    """Import the implementation named on the command line, or say why it cannot be used."""
+    module_name, attribute = IMPLEMENTATIONS[check_implementation(impl)]
     try:
         module = importlib.import_module(module_name)
         keras_module = getattr(module, attribute) if attribute else module

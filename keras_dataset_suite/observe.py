@@ -55,7 +55,7 @@ class Observer:
     """An observation kind: its function and which input it needs."""
 
     function: Callable[[Subject, Mapping[str, Any]], Any]
-    needs: str  # "data" (a load), "word_index", "files", "call" (own arguments) or "api"
+    input: str  # what it looks at: "data" (a load), "word_index", "files", "call" (own arguments) or "api"
 
 
 def output_of(result: Any) -> Output:
@@ -268,8 +268,12 @@ def decoded_sample(subject: Subject, params: Mapping[str, Any]) -> dict[str, Any
 
 
 def digests(subject: Subject, params: Mapping[str, Any]) -> dict[str, str]:
+    return result_digests(subject.result())
+
+
+def result_digests(result: Any) -> dict[str, str]:
     """sha256 per array over dtype, shape and contents (element types included for object arrays)."""
-    return {name: array_digest(array) for name, array in output_of(subject.result()).named()}
+    return {name: array_digest(array) for name, array in output_of(result).named()}
 
 
 def array_digest(array: Any) -> str:
@@ -372,9 +376,11 @@ def idx_headers(subject: Subject, params: Mapping[str, Any]) -> dict[str, list[i
 
 
 def cifar_meta_names(subject: Subject, params: Mapping[str, Any]) -> dict[str, list[str]]:
-    members = formats.read_tar_members(subject.files()["archive"])
-    meta_name = next(name for name in members if name.endswith(("/meta", "/batches.meta")))
-    meta = formats.read_cifar_batch(members[meta_name])
+    archive = subject.files()["archive"]
+    payload = formats.read_tar_member(archive, ("meta", "batches.meta"))
+    if payload is None:
+        return {"meta_file": f"absent from {archive}"}
+    meta = formats.read_cifar_batch(payload)
     return {
         key.decode(): [name.decode() for name in value] for key, value in meta.items() if key.endswith(b"label_names")
     }
@@ -426,7 +432,10 @@ def cache_root(subject: Subject, params: Mapping[str, Any]) -> dict[str, Any]:
             try:
                 landed.append(Path(get_file(f"keras-dataset-suite-probe-{home}.txt", origin=origin.as_uri())))
             finally:
-                os.environ["HOME"] = previous if previous is not None else ""
+                if previous is None:
+                    os.environ.pop("HOME", None)
+                else:
+                    os.environ["HOME"] = previous
         homes = (Path(scratch) / "home-a", Path(scratch) / "home-b")
         follows = all(str(path).startswith(str(home)) for path, home in zip(landed, homes, strict=True))
         for path in landed:
@@ -437,18 +446,6 @@ def cache_root(subject: Subject, params: Mapping[str, Any]) -> dict[str, Any]:
 
 def availability(subject: Subject, params: Mapping[str, Any]) -> dict[str, bool]:
     return {"present": subject.api() is not None}
-
-
-def signature(subject: Subject, params: Mapping[str, Any]) -> dict[str, Any]:
-    function = _function(subject, params.get("function", "load_data"))
-    if function is None:
-        return {"present": False}
-    parameters = inspect.signature(function).parameters.values()
-    return {
-        "present": True,
-        "parameters": [p.name for p in parameters],
-        "defaults": {p.name: repr(p.default) for p in parameters if p.default is not inspect.Parameter.empty},
-    }
 
 
 OBSERVERS: dict[str, Observer] = {
@@ -478,7 +475,6 @@ OBSERVERS: dict[str, Observer] = {
     "label_names": Observer(label_names, "api"),
     "availability": Observer(availability, "api"),
     "cache_root": Observer(cache_root, "api"),
-    "signature": Observer(signature, "api"),
 }
 
 

@@ -16,9 +16,15 @@ from hypothesis import HealthCheck, settings
 
 from keras_dataset_suite import benchmark_report, snapshot
 from keras_dataset_suite.errors import GenuineFileCorrupt, SuiteError, UsageError
-from keras_dataset_suite.keras_under_test import IMPLEMENTATIONS, stack_versions
+from keras_dataset_suite.keras_under_test import IMPLEMENTATIONS, check_implementation, stack_versions
 from keras_dataset_suite.session import API, FIXTURE, GENUINE, Case, Check, Options, SuiteSession
-from keras_dataset_suite.sources import SourceMissing, check_cache_folder, default_keras_cache
+from keras_dataset_suite.sources import (
+    SourceMissing,
+    check_cache_folder,
+    default_keras_cache,
+    locate,
+    remember_default_keras_cache,
+)
 from keras_dataset_suite.synthetic import SIZES
 
 # "ci" (the default): deterministic, fast, no example database anywhere (so nothing lands in the
@@ -41,10 +47,10 @@ MARKERS = {
     "'seeded' (the datasets whose load_data takes a seed) or 'datasets' (one configuration each)",
     "genuine": "runs on the genuine Keras files (skips, or fails under --require-genuine, when they are absent)",
     "synthetic": "runs on files the suite generated in the loaders' on-disk formats",
-    "full": "runs on full-size synthetic files (--synthetic-size full or both)",
+    "full": "runs on full-size synthetic files (the battery with --synthetic-size full or both; the text "
+    "differential checks always)",
     "api": "needs no data: docstrings, signatures, errors raised before any download",
     "fixture": "runs on a small test vector from the catalogue",
-    "benchmark": "a pytest-benchmark timing; run them with the README's benchmark command, never under xdist",
 }
 
 
@@ -91,9 +97,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def _options(config: pytest.Config) -> Options:
     given = config.getoption("--keras-cache")
     cache = check_cache_folder(Path(given).expanduser().resolve() if given else default_keras_cache(), bool(given))
-    impl = config.getoption("--keras-impl")
-    if impl not in IMPLEMENTATIONS:
-        raise UsageError(f"--keras-impl {impl!r} is not known; choose one of {', '.join(IMPLEMENTATIONS)}")
+    impl = check_implementation(config.getoption("--keras-impl"))
     size = config.getoption("--synthetic-size")
     timing = config.getoption("benchmark_enable", False) or not config.getoption("benchmark_disable", True)
     parallel = getattr(config.option, "numprocesses", None) or os.environ.get("PYTEST_XDIST_WORKER")
@@ -116,14 +120,14 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", f"{marker}: {text}")
     if getattr(config.option, "hypothesis_profile", None) is None:
         settings.load_profile("ci")
+    remember_default_keras_cache()
     try:
         options = _options(config)
-    except SuiteError as exc:
-        raise pytest.UsageError(str(exc)) from exc
-    try:
         session = SuiteSession(options)
         home = session.root / "keras-home"
         home.mkdir()
+    except SuiteError as exc:
+        raise pytest.UsageError(str(exc)) from exc
     except OSError as exc:
         raise pytest.UsageError(
             f"cannot create the session's private Keras home ({exc}); set TMPDIR to a writable folder"
@@ -194,7 +198,10 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         )
 
 
-def _require_data(session: SuiteSession, case: Case, function: str, config: pytest.Config) -> None:
+FUNCTIONS_NEEDED = {"word_index": ("get_word_index",), "decoded_sample": ("load_data", "get_word_index")}
+
+
+def _require_data(session: SuiteSession, case: Case, function: str) -> None:
     """Skip (or fail) when the dataset or its genuine files are not there; error on a corrupt file."""
     if case.source != GENUINE and not case.source.startswith("synthetic"):
         return
@@ -234,8 +241,8 @@ def check(request: pytest.FixtureRequest, suite: SuiteSession) -> BoundCheck:
     spec: Check = request.param
     if spec.kind != "availability" and (reason := suite.absent_reason(spec.case.dataset)):
         pytest.skip(reason)
-    function = "get_word_index" if spec.kind == "word_index" else "load_data"
-    _require_data(suite, spec.case, function, request.config)
+    for function in FUNCTIONS_NEEDED.get(spec.kind, ("load_data",)):
+        _require_data(suite, spec.case, function)
     return BoundCheck(suite, spec)
 
 
@@ -244,7 +251,7 @@ def case(request: pytest.FixtureRequest, suite: SuiteSession) -> Case:
     spec: Case = request.param
     if reason := suite.absent_reason(spec.dataset):
         pytest.skip(reason)
-    _require_data(suite, spec, "load_data", request.config)
+    _require_data(suite, spec, "load_data")
     return spec
 
 
@@ -276,13 +283,12 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     found, missing = [], []
     for dataset in session.catalogue:
         for file in dataset.files:
-            located = cache is not None and any((cache / r.cache_path).is_file() for r in file.requests)
-            (found if located else missing).append(file.name)
+            (found if locate(cache, file) else missing).append(file.name)
     if session.imported:
         served = sorted({b.implementation.__name__.rsplit(".", 1)[0] for b in session.bindings()})
         terminalreporter.section("keras-dataset-suite: Keras under test")
         terminalreporter.write_line(f"{session.kut}: loaders served by {', '.join(served)}")
     terminalreporter.section("keras-dataset-suite: genuine data")
-    terminalreporter.write_line(f"cache: {cache or 'none'}")
+    terminalreporter.write_line(f"cache: {cache or f'{default_keras_cache()} (absent)'}")
     terminalreporter.write_line(f"present ({len(found)}): {', '.join(found) or '-'}")
     terminalreporter.write_line(f"absent ({len(missing)}), checks skipped: {', '.join(missing) or '-'}")

@@ -8,9 +8,10 @@ adding a fact adds (or extends) a test without touching any test file.
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -80,12 +81,11 @@ class Check:
 
 @dataclass
 class Record:
-    """What one check saw, for the run's snapshot."""
+    """What one check saw, for the run's snapshot: each expectation with the observation it met."""
 
     check: str
     kind: str
     case: Case
-    observed: Any
     expectations: list[dict[str, Any]]
     passed: bool
 
@@ -243,15 +243,15 @@ class SuiteSession:
 
     def checks(self, kind: str) -> list[Check]:
         """Every check of one observation kind, in catalogue order."""
-        needs = OBSERVERS[kind].needs
+        observed_input = OBSERVERS[kind].input
         checks: list[Check] = []
         for dataset in self.catalogue:
             facts = self._facts(dataset, kind)
-            per_fact = needs in PER_FACT_INPUTS or any(f.params for f in facts)
+            per_fact = observed_input in PER_FACT_INPUTS or any(f.params for f in facts)
             if per_fact:
                 checks.extend(self._per_fact_checks(dataset, facts))
             else:
-                checks.extend(self._per_case_checks(dataset, kind, facts, needs))
+                checks.extend(self._per_case_checks(dataset, kind, facts, observed_input))
         return checks
 
     def _per_fact_checks(self, dataset: Dataset, facts: list[Fact]) -> Iterator[Check]:
@@ -262,9 +262,9 @@ class SuiteSession:
                 if source in (API, FIXTURE) or source in self.data_sources:
                     yield Check(fact.observe, Case(dataset.name, config, source), (fact.id,), label=label)
 
-    def _per_case_checks(self, dataset: Dataset, kind: str, facts: list[Fact], needs: str) -> Iterator[Check]:
+    def _per_case_checks(self, dataset: Dataset, kind: str, facts: list[Fact], observed_input: str) -> Iterator[Check]:
         modelled = kind in battery.model_kinds(dataset.family)
-        configs = dataset.configs if needs == "data" else dataset.configs[:1]
+        configs = dataset.configs if observed_input == "data" else dataset.configs[:1]
         for config in configs:
             for source in self.data_sources:
                 applicable = tuple(
@@ -291,21 +291,28 @@ class SuiteSession:
     def verify(self, check: Check) -> None:
         """Compare the observation with every expectation; raise AssertionError listing all mismatches."""
         subject = self.subject(check.case, self._fixture_of(check))
+        observations: dict[str, Any] = {}
+
+        def observed(params: Mapping[str, Any]) -> Any:
+            """One observation per distinct set of parameters, however many facts compare with it."""
+            key = json.dumps(params, sort_keys=True, default=str)
+            if key not in observations:
+                observations[key] = observe(check.kind, subject, params)
+            return observations[key]
+
         outcomes: list[tuple[str, list[Mismatch]]] = []
         expectations: list[dict[str, Any]] = []
-        observed: Any = None
         if check.against_model:
-            observed = observe(check.kind, subject)
             expected = observe(check.kind, self.model(check.case))
-            outcomes.append(("the reference model", compare(expected, observed)))
-            expectations.append({"from": "model", "expected": expected})
+            outcomes.append(("the reference model", compare(expected, observed({}))))
+            expectations.append({"from": "model", "expected": expected, "observed": observed({})})
         for fact_id in check.facts:
             fact = self.catalogue.fact(fact_id)
-            observed = observe(check.kind, subject, fact.params)
-            outcomes.append((f"fact {fact.id} ({fact.source})", compare(fact.expected, observed, fact.tolerance)))
-            expectations.append({"from": fact.id, "expected": fact.expected})
+            seen = observed(fact.params)
+            outcomes.append((f"fact {fact.id} ({fact.source})", compare(fact.expected, seen, fact.tolerance)))
+            expectations.append({"from": fact.id, "expected": fact.expected, "observed": seen})
         failed = [(what, mismatches) for what, mismatches in outcomes if mismatches]
-        self.records.append(Record(check.id, check.kind, check.case, observed, expectations, not failed))
+        self.records.append(Record(f"{check.kind}[{check.id}]", check.kind, check.case, expectations, not failed))
         if failed:
             raise AssertionError(self._message(check, failed))
 

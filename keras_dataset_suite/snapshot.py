@@ -116,7 +116,7 @@ def _probes(session: SuiteSession, touched: set[str]) -> dict[str, Any]:
         if dataset.name not in touched:
             continue
         for fact in dataset.facts:
-            if OBSERVERS[fact.observe].needs not in ("api", "call") and fact.observe not in PROBE_KINDS:
+            if OBSERVERS[fact.observe].input not in ("api", "call") and fact.observe not in PROBE_KINDS:
                 continue
             config = fact.configs[0] if fact.configs else dataset.configs[0].name
             case = Case(dataset.name, config, _probe_source(fact))
@@ -189,7 +189,6 @@ def build(session: SuiteSession, exit_status: int) -> dict[str, Any]:
                 "config": record.case.config,
                 "source": record.case.source,
                 "passed": record.passed,
-                "observed": _jsonable(record.observed),
                 "expectations": _jsonable(record.expectations),
             }
             for record in session.records

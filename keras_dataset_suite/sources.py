@@ -34,9 +34,28 @@ class Prepared:
     content: Content | None = None
 
 
+DEFAULT_CACHE_VARIABLE = "KERAS_DATASET_SUITE_DEFAULT_CACHE"  # set once, inherited by xdist workers
+
+
 def default_keras_cache() -> Path:
-    """The user's own Keras home, as Keras itself would find it (read before the suite sets its own)."""
-    return Path(os.environ.get("KERAS_HOME") or Path.home() / ".keras")
+    """The user's own Keras home: $KERAS_HOME (Keras 3) or ~/.keras (Keras 2 ignores KERAS_HOME for
+    datasets), whichever holds datasets/; resolved before the suite points KERAS_HOME elsewhere."""
+    if os.environ.get(DEFAULT_CACHE_VARIABLE):
+        return Path(os.environ[DEFAULT_CACHE_VARIABLE])
+    candidates = [Path(p) for p in (os.environ.get("KERAS_HOME"), Path.home() / ".keras") if p]
+    return next((c for c in candidates if (c / "datasets").is_dir()), candidates[0])
+
+
+def remember_default_keras_cache() -> None:
+    """Pin the default for this process and its children (xdist workers start after KERAS_HOME moves)."""
+    os.environ.setdefault(DEFAULT_CACHE_VARIABLE, str(default_keras_cache()))
+
+
+def locate(cache: Path | None, file: DatasetFile) -> Path | None:
+    """The file in a Keras-home folder, under any cache name a Keras version uses for it."""
+    if cache is None:
+        return None
+    return next((cache / r.cache_path for r in file.requests if (cache / r.cache_path).is_file()), None)
 
 
 def check_cache_folder(path: Path, given: bool) -> Path | None:
@@ -107,26 +126,17 @@ class GenuineSource:
     def home(self) -> Path:
         return self.root / self.name
 
-    def locate(self, file: DatasetFile) -> Path | None:
-        """The file in the cache under any cache name a Keras version uses for it."""
-        if self.cache is None:
-            return None
-        for request in file.requests:
-            candidate = self.cache / request.cache_path
-            if candidate.is_file():
-                return candidate
-        return None
-
     def prepare(self, dataset: Dataset, function: str = "load_data") -> Prepared:
         files = dataset.files_for(function)
-        missing = [f for f in files if self.locate(f) is None]
+        missing = [f for f in files if locate(self.cache, f) is None]
         if missing and not self.allow_download:
-            where = self.cache if self.cache is not None else default_keras_cache()
+            where = self.cache if self.cache is not None else f"{default_keras_cache()} (absent)"
             names = ", ".join(f.requests[0].cache_path for f in missing)
             raise SourceMissing(
                 f"genuine {dataset.name} data not found: {names} is not in the Keras cache {where}; "
-                f"give --keras-cache DIR (a folder holding datasets/...), or --download to fetch it"
+                f"give --keras-cache=DIR (a Keras home holding datasets/...), or --download to let Keras fetch it"
             )
+        self.home.mkdir(parents=True, exist_ok=True)  # downloads land here, never in Keras's /tmp fallback
         return Prepared(self.home, {file.role: self._place(dataset, file) for file in files})
 
     def _place(self, dataset: Dataset, file: DatasetFile) -> Path:
@@ -135,7 +145,7 @@ class GenuineSource:
         if key in self._failed:
             raise self._failed[key]
         target = self.home / file.request_for(self.serving).cache_path
-        source = self.locate(file)
+        source = locate(self.cache, file)
         if key not in self._placed and source is not None:
             algorithm, expected = file.verification
             try:

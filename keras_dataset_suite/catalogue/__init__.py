@@ -17,6 +17,7 @@ for that list, so names are written once.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -29,7 +30,7 @@ from keras_dataset_suite.versions import Serving, VersionRange
 
 NEEDS = ("api", "any", "full", "genuine", "fixture")
 DATA_FUNCTIONS = ("load_data", "get_word_index")
-NAME_LISTS = ("class_names", "coarse_class_names", "feature_names")
+NAME_LISTS = ("class_names", "coarse_class_names")
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,6 @@ class Dataset:
     quirks: tuple[Quirk, ...] = ()
     class_names: tuple[str, ...] | None = None
     coarse_class_names: tuple[str, ...] | None = None
-    feature_names: tuple[str, ...] | None = None
 
     def config(self, name: str) -> Config:
         for config in self.configs:
@@ -197,6 +197,14 @@ DATASET_ORDER = (
 )
 
 
+CITATION = re.compile(r"(?:^|; )([a-z][a-z0-9-]*): ")
+
+
+def cited_keys(source: str) -> list[str]:
+    """The reference keys a source cites: 'key: detail; other-key: detail'."""
+    return CITATION.findall(source)
+
+
 def _none_strings(kwargs: Mapping[str, Any]) -> dict[str, Any]:
     return {k: (None if v == "None" else v) for k, v in kwargs.items()}
 
@@ -229,9 +237,12 @@ class _Reader:
         return table[key]
 
     def citation(self, text: str, where: str) -> str:
-        key = text.split(":", 1)[0].strip()
-        if ":" not in text or key not in self.references:
+        keys = cited_keys(text)
+        if not keys or not text.startswith(keys[0]):
             raise self.fail(where, f"source {text!r} must start with a reference key ({', '.join(self.references)})")
+        unknown = [key for key in keys if key not in self.references]
+        if unknown:
+            raise self.fail(where, f"source cites {unknown}, which references.toml does not define")
         return text
 
     def versions(self, table: Mapping[str, Any], where: str) -> VersionRange:
@@ -271,7 +282,6 @@ class _Reader:
             quirks=tuple(self.quirk(q) for q in doc.get("quirks", [])),
             class_names=class_names,
             coarse_class_names=tuple(head["coarse_class_names"]) if "coarse_class_names" in head else None,
-            feature_names=tuple(head["feature_names"]) if "feature_names" in head else None,
         )
 
     def file(self, table: Mapping[str, Any], index: int) -> DatasetFile:

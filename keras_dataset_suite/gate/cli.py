@@ -39,6 +39,11 @@ def _read(path: Path) -> dict[str, Any]:
     snapshot = _json(path)
     if not isinstance(snapshot, dict) or snapshot.get("schema") != SCHEMA:
         raise Unusable(f"{path} is not a keras-dataset-suite snapshot (write one with pytest --snapshot=PATH)")
+    if snapshot.get("exit_status") not in (0, 1):
+        raise Unusable(
+            f"{path} records an incomplete run (pytest exit status {snapshot.get('exit_status')}: interrupted, "
+            f"internal or usage error); fix the run and take the snapshot again"
+        )
     if snapshot.get("schema_version") != SCHEMA_VERSION:
         raise Unusable(f"{path} has schema version {snapshot.get('schema_version')}, this gate reads {SCHEMA_VERSION}")
     return snapshot

@@ -62,13 +62,20 @@ def job_of_run(run: dict[str, Any]) -> str:
     return run.get("machine_info", {}).get("keras_dataset_suite", {}).get("job", "unknown job")
 
 
+def _side(name: str, baseline: dict[str, list[float]]) -> str:
+    return "baseline" if name in baseline else "candidate"
+
+
 def compare(
     baseline: dict[str, list[float]],
     candidate: dict[str, list[float]],
     factor: float = DEFAULT_FACTOR,
     alpha: float = DEFAULT_ALPHA,
 ) -> list[Timing]:
-    timings = []
+    timings = [
+        Timing(name, None, None, None, None, "not compared", f"only in the {_side(name, baseline)}")
+        for name in sorted(set(baseline) ^ set(candidate))
+    ]
     for name in sorted(set(baseline) & set(candidate)):
         a, b = baseline[name], candidate[name]
         if min(len(a), len(b)) < MIN_SAMPLES:

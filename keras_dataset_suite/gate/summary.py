@@ -47,6 +47,10 @@ def contrast(old: Any, new: Any) -> tuple[Any, Any]:
     return old, new
 
 
+def _ms(seconds: float | None) -> str:
+    return f"{seconds * 1000:,.0f} ms" if seconds is not None else "–"
+
+
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
@@ -115,11 +119,9 @@ def markdown(
                 "not compared": "·",
             }[t.verdict]
             p = f"{t.p_value:.3g}" if t.p_value is not None else "–"
-            name = f"{t.name} (allowed: {t.reason})" if t.allowed_by else t.name
-            lines.append(
-                f"| {mark} | {_cell(name)} | {t.baseline * 1000:,.0f} ms | {t.candidate * 1000:,.0f} ms "
-                f"| ×{t.ratio:.2f} | {p} |"
-            )
+            name = t.name + (f" (allowed: {t.reason})" if t.allowed_by else f" ({t.note})" if t.note else "")
+            ratio = f"×{t.ratio:.2f}" if t.ratio is not None else "–"
+            lines.append(f"| {mark} | {_cell(name)} | {_ms(t.baseline)} | {_ms(t.candidate)} | {ratio} | {p} |")
         lines.append(f"\n{len(compared)} benchmarks compared.")
     else:
         lines.append("No benchmarks in both snapshots.")

@@ -143,12 +143,26 @@ def test_unknown_keras_impl_is_a_usage_error(pytester):
     )
 
 
-def test_unwritable_private_cache_is_named(suite):
-    """Keras silently falls back to /tmp/.keras for a cache it cannot write; the suite says so."""
+def test_unusable_private_cache_is_refused_before_keras_runs(suite, monkeypatch):
+    """Keras silently falls back to /tmp/.keras for a cache it cannot write; the suite never lets it."""
     binding = suite.kut.binding("boston_housing")
-    call = suite.harness.call(binding, "load_data", Path("/nonexistent/keras-home"))
-    assert isinstance(call.error, CacheLayoutError)
-    assert "/tmp/.keras" in str(call.error) and "/nonexistent/keras-home" in str(call.error)
+    monkeypatch.setattr(binding.api, "load_data", lambda **kwargs: pytest.fail("Keras was called"))
+    with pytest.raises(
+        CacheLayoutError, match=r"/nonexistent/keras-home does not exist or is not writable.*/tmp/\.keras"
+    ):
+        suite.harness.call(binding, "load_data", Path("/nonexistent/keras-home"))
+
+
+def test_a_path_argument_never_costs_the_user_the_file(suite, tmp_path):
+    """Keras 2 takes an absolute path= as is, and deletes a file whose hash fails when the download
+    fails; Keras >= 3.6 rejects it. Either way the user's file stays as it was."""
+    own = tmp_path / "my-data" / "mnist.npz"
+    own.parent.mkdir()
+    own.write_bytes(b"the user's own file")
+    case = Case("mnist", "default", "synthetic")
+    subject = suite.subject(case)
+    call = suite.harness.call(subject.binding, "load_data", subject.prepared().home, {"path": str(own)})
+    assert call.error is not None and own.read_bytes() == b"the user's own file"
 
 
 def test_missing_dataset_in_keras_skips_with_reason(suite, monkeypatch):

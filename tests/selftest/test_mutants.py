@@ -135,6 +135,8 @@ def test_archive_label_names_check_can_fail(suite, run_dataset_tests, monkeypatc
 
 
 def test_idx_header_check_can_fail(suite, run_dataset_tests, monkeypatch):
+    genuine = suite.catalogue.fact("fashion_mnist.idx_headers")
+    _inject(monkeypatch, suite, dataclasses.replace(genuine, id="fashion_mnist.selftest_idx", needs="full"))
     real = formats.idx_bytes
     _caught(
         run_dataset_tests,
