@@ -13,7 +13,9 @@ The genuine Keras cache is taken from $KERAS_DATASET_CACHE, else ../shared/keras
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
+import runpy
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,23 +65,27 @@ def install(session: nox.Session, cell: Cell) -> None:
     session.install("-e", ".[dev]", *cell.pins)
 
 
-def pytest_args(cell: Cell, *args: str) -> list[str]:
-    return ["python", "-m", "pytest", f"--keras-impl={cell.impl}", *genuine_cache(), *args]
+def pytest_command(python: str, cell: Cell, *args: str) -> list[str]:
+    return [python, "-m", "pytest", f"--keras-impl={cell.impl}", *genuine_cache(), *args]
 
 
 @nox.session(python=False)
 def lint(session: nox.Session) -> None:
     """ruff over the package, the tests and this file."""
     session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
 
 
 @nox.session(python=PYTHON)
 @nox.parametrize("cell", list(MATRIX))
 def suite(session: nox.Session, cell: str) -> None:
-    """The README's test command in one cell, with a snapshot of what it observed."""
+    """The suite and its self-tests in one cell, serially, with a snapshot of what it observed."""
     stack = MATRIX[cell]
     install(session, stack)
-    session.run(*pytest_args(stack, f"--snapshot={REPORTS / cell / 'snapshot.json'}", *session.posargs), env=stack.env)
+    session.run(
+        *pytest_command("python", stack, f"--snapshot={REPORTS / cell / 'snapshot.json'}", *session.posargs),
+        env=stack.env,
+    )
 
 
 @nox.session(python=PYTHON)
@@ -88,14 +94,16 @@ def benchmarks(session: nox.Session, cell: str) -> None:
     """The full benchmark run in one cell: JSON and Markdown under reports/<cell>/."""
     stack = MATRIX[cell]
     install(session, stack)
+    json_path = REPORTS / cell / "benchmarks.json"
     session.run(
-        *pytest_args(
+        *pytest_command(
+            "python",
             stack,
             "tests/benchmarks",
             "--benchmark-enable",
             "-p",
             "no:xdist",
-            f"--benchmark-json={REPORTS / cell / 'benchmarks.json'}",
+            f"--benchmark-json={json_path}",
             *session.posargs,
         ),
         env=stack.env,
@@ -104,74 +112,82 @@ def benchmarks(session: nox.Session, cell: str) -> None:
 
 def gate_arguments(posargs: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="nox -s gate --")
-    parser.add_argument("--baseline", default="tf2.15", choices=list(MATRIX))
-    parser.add_argument("--candidate", default="tf2.21", choices=list(MATRIX))
+    parser.add_argument("--baseline", default="tf2.15", choices=list(MATRIX), help="the current stack")
+    parser.add_argument("--candidate", default="tf2.21", choices=list(MATRIX), help="the proposed stack")
+    parser.add_argument(
+        "--baseline-noxfile",
+        type=Path,
+        default=None,
+        help="take the baseline cell's pins from this noxfile (e.g. the base branch's), to gate a pin bump",
+    )
     parser.add_argument(
         "--allowlist",
+        type=Path,
         default=None,
-        help="allow-list TOML (default: gate/allowlists/<baseline>-to-<candidate>.toml if present)",
+        help="accepted differences (default: gate/allowlists/<baseline>-to-<candidate>.toml when it exists)",
     )
     parser.add_argument("--runs", type=int, default=INTERLEAVED_RUNS, help="interleaved benchmark runs per stack")
     return parser.parse_args(posargs)
 
 
+def stack_venv(session: nox.Session, side: str, cell: Cell) -> str:
+    """A uv venv per side and pin set (the same cell name may carry old and new pins)."""
+    tag = hashlib.sha256(" ".join(cell.pins).encode()).hexdigest()[:8]
+    venv = ROOT / ".nox" / f"gate-{side}-{tag}"
+    session.run("uv", "venv", "--quiet", "--allow-existing", "--python", PYTHON, str(venv))
+    python = str(venv / "bin" / "python")
+    session.run("uv", "pip", "install", "--quiet", "--python", python, "-e", ".[dev]", *cell.pins)
+    return python
+
+
 @nox.session(python=False)
 def gate(session: nox.Session) -> None:
-    """Both stacks in one job: contract snapshots, interleaved benchmarks, then the verdict."""
+    """Both stacks in one job: contract snapshots, interleaved benchmarks, then the verdict.
+
+    A failing check does not stop the gate (pytest exits 1 and the snapshot records it); the verdict does.
+    """
     args = gate_arguments(session.posargs)
-    sides = {"baseline": args.baseline, "candidate": args.candidate}
+    baseline_matrix = runpy.run_path(str(args.baseline_noxfile))["MATRIX"] if args.baseline_noxfile else MATRIX
+    stacks = {"baseline": baseline_matrix[args.baseline], "candidate": MATRIX[args.candidate]}
     out = REPORTS / "gate"
-    pythons = {}
-    for side, cell in sides.items():
-        venv = ROOT / ".nox" / f"gate-{side}-{cell}"
-        session.run("uv", "venv", "--quiet", "--allow-existing", "--python", PYTHON, str(venv))
-        python = str(venv / "bin" / "python")
-        session.run("uv", "pip", "install", "--quiet", "--python", python, "-e", ".[dev]", *MATRIX[cell].pins)
-        pythons[side] = python
-    for side, cell in sides.items():
-        session.run(
-            pythons[side],
-            *pytest_args(MATRIX[cell], "tests/datasets", "-q", f"--snapshot={out / f'{side}.json'}")[1:],
-            env=MATRIX[cell].env,
-        )
-    for run in range(args.runs):
-        order = list(sides) if run % 2 == 0 else list(reversed(sides))  # ABBA: no side always goes first
-        for side in order:
-            cell = sides[side]
-            session.run(
-                pythons[side],
-                *pytest_args(
-                    MATRIX[cell],
-                    *GATE_BENCHMARKS,
-                    "-q",
-                    "--benchmark-enable",
-                    "-p",
-                    "no:xdist",
-                    f"--benchmark-json={out / f'{side}-bench-{run}.json'}",
-                )[1:],
-                env=MATRIX[cell].env,
-            )
-    allowlist = args.allowlist or ROOT / "gate" / "allowlists" / f"{args.baseline}-to-{args.candidate}.toml"
+    pythons = {side: stack_venv(session, side, cell) for side, cell in stacks.items()}
     command = [
         pythons["candidate"],
         "-m",
         "keras_dataset_suite.gate.cli",
-        "--baseline",
-        str(out / "baseline.json"),
-        "--candidate",
-        str(out / "candidate.json"),
         "--markdown",
         str(out / "summary.md"),
         "--json",
         str(out / "verdict.json"),
     ]
+    for side, cell in stacks.items():
+        snapshot = out / f"{side}.json"
+        session.run(
+            *pytest_command(pythons[side], cell, "tests/datasets", "-q", f"--snapshot={snapshot}"),
+            env=cell.env,
+            success_codes=[0, 1],
+        )
+        command += [f"--{side}", str(snapshot)]
     for run in range(args.runs):
-        command += [
-            "--baseline-benchmarks",
-            str(out / f"baseline-bench-{run}.json"),
-            "--candidate-benchmarks",
-            str(out / f"candidate-bench-{run}.json"),
-        ]
-    if Path(allowlist).is_file():
+        order = list(stacks) if run % 2 == 0 else list(reversed(stacks))  # ABBA: no side always goes first
+        for side in order:
+            timings = out / f"{side}-bench-{run}.json"
+            session.run(
+                *pytest_command(
+                    pythons[side],
+                    stacks[side],
+                    *GATE_BENCHMARKS,
+                    "-q",
+                    "--benchmark-enable",
+                    "-p",
+                    "no:xdist",
+                    f"--benchmark-json={timings}",
+                ),
+                env=stacks[side].env,
+                success_codes=[0, 1],
+            )
+            command += [f"--{side}-benchmarks", str(timings)]
+    allowlist = args.allowlist or ROOT / "gate" / "allowlists" / f"{args.baseline}-to-{args.candidate}.toml"
+    if allowlist.is_file():
         command += ["--allowlist", str(allowlist)]
     session.run(*command)

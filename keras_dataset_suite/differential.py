@@ -22,7 +22,7 @@ from keras_dataset_suite.models import predict
 from keras_dataset_suite.models.text import TextOutput
 from keras_dataset_suite.ragged import Ragged
 from keras_dataset_suite.session import SuiteSession
-from keras_dataset_suite.sources import place_content
+from keras_dataset_suite.sources import Prepared, place_content
 
 KEEP_MESSAGE = "After filtering for sequences shorter than maxlen"  # the one message Keras documents
 
@@ -108,32 +108,23 @@ def _error_problems(error: BaseException | None, expected: BaseException) -> lis
     return []
 
 
-def load(
-    session: SuiteSession,
-    dataset: str,
-    content: TextSplits | TextPool,
-    kwargs: Mapping[str, Any],
-    home_label: str | None = None,
-) -> Call:
-    """Write `content` in a private home (reused under the same label) and call the real loader."""
-    home = session.root / "differential" / (home_label or uuid.uuid4().hex)
-    if not (home / "datasets").exists():
-        place_content(session.dataset(dataset), content, home, session.kut.serving, session.generated)
-    return session.harness.call(session.kut.binding(dataset), "load_data", home, kwargs)
+def placed(session: SuiteSession, dataset: str, content: TextSplits | TextPool) -> Prepared:
+    """`content` written as genuine-format files in a fresh private home."""
+    home = session.root / "differential" / uuid.uuid4().hex
+    return place_content(session.dataset(dataset), content, home, session.kut.serving, session.generated)
 
 
-def run(
-    session: SuiteSession,
-    dataset: str,
-    content: TextSplits | TextPool,
-    kwargs: Mapping[str, Any],
-    home_label: str | None = None,
-) -> list[str]:
-    """Load `content` with the real loader and with the model; the list of differences."""
+def load(session: SuiteSession, dataset: str, prepared: Prepared, kwargs: Mapping[str, Any]) -> Call:
+    """Call the real loader on files already placed."""
+    return session.harness.call(session.kut.binding(dataset), "load_data", prepared.home, kwargs)
+
+
+def run(session: SuiteSession, dataset: str, prepared: Prepared, kwargs: Mapping[str, Any]) -> list[str]:
+    """Load placed files with the real loader and their content with the model; the list of differences."""
     entry = session.dataset(dataset)
-    call = load(session, dataset, content, kwargs, home_label)
+    call = load(session, dataset, prepared, kwargs)
     try:
-        expected = predict(dataset, content, kwargs, quirks=entry.quirks_for(session.kut.serving))
+        expected = predict(dataset, prepared.content, kwargs, quirks=entry.quirks_for(session.kut.serving))
     except Exception as exc:  # the model says the loader raises this
         return _error_problems(call.error, exc)
     if call.error is not None:

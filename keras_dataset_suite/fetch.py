@@ -22,21 +22,36 @@ from keras_dataset_suite.versions import Serving
 LAYOUT = Serving.parse("keras", "3.15.1")  # the cache names of current Keras; the suite reads every layout
 
 
+class FetchFailed(Exception):
+    """A download that could not be placed; the message names the URL and what to do."""
+
+
 def fetch(file: DatasetFile, home: Path) -> str:
-    """Place one file; returns what happened, for the log line."""
+    """Place one file; returns what happened, for the log line; raises FetchFailed."""
     target = home / file.request_for(LAYOUT).cache_path
     algorithm, expected = file.verification
     if target.exists():
         actual = file_digest(target, algorithm)
-        return (
-            "present"
-            if actual == expected
-            else f"PRESENT BUT CORRUPT ({algorithm} {actual}, expected {expected}); left alone"
+        if actual == expected:
+            return "present"
+        raise FetchFailed(
+            f"{target} is already there but its {algorithm} is {actual}, not {expected}; it was left alone. "
+            f"Delete it and run keras-dataset-fetch again."
         )
-    with tempfile.TemporaryDirectory(dir=home) as scratch:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent) as scratch:
         download = Path(scratch) / file.name
-        urllib.request.urlretrieve(file.origin, download)
-        copy_verified(download, target, algorithm, expected)
+        try:
+            urllib.request.urlretrieve(file.origin, download)
+        except OSError as exc:
+            raise FetchFailed(f"cannot download {file.origin}: {exc}; check the network or proxy settings") from exc
+        try:
+            copy_verified(download, target, algorithm, expected)
+        except GenuineFileCorrupt as exc:
+            raise FetchFailed(
+                f"{file.origin} sent a file whose {algorithm} is {exc.actual}, not {expected}: a broken or "
+                f"intercepted download, nothing was placed. Try again, or fetch it from another network."
+            ) from exc
     return "downloaded"
 
 
@@ -58,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         for file in catalogue.datasets[name].files:
             try:
                 outcome = fetch(file, args.into)
-            except (OSError, GenuineFileCorrupt) as exc:
+            except FetchFailed as exc:
                 outcome, failures = f"FAILED: {exc}", failures + 1
             print(f"{name}: {file.name}: {outcome}")
     return 1 if failures else 0

@@ -21,7 +21,7 @@ from keras_dataset_suite.catalogue import Catalogue, Config, Dataset, Fact, load
 from keras_dataset_suite.compare import Mismatch, compare, explain
 from keras_dataset_suite.errors import UsageError
 from keras_dataset_suite.harness import GeneratedFiles, Harness
-from keras_dataset_suite.keras_under_test import KerasUnderTest, import_keras
+from keras_dataset_suite.keras_under_test import KerasUnderTest, LoaderBinding, import_keras
 from keras_dataset_suite.observe import OBSERVERS, PRIVATE_PREFIX, observe
 from keras_dataset_suite.sources import FixtureSource, GenuineSource, Prepared, SyntheticSource
 from keras_dataset_suite.subjects import KerasSubject, ModelSubject
@@ -159,7 +159,7 @@ class SuiteSession:
         """Whether this process imported the Keras under test (an xdist controller does not)."""
         return self._kut is not None
 
-    def bindings(self) -> list[Any]:
+    def bindings(self) -> list[LoaderBinding]:
         return [b for d in self.catalogue if (b := self.kut.binding(d.name)) is not None]
 
     @property
@@ -228,7 +228,7 @@ class SuiteSession:
         load_data takes a seed; 'datasets': the first configuration of each dataset; 'benchmarks':
         that, on the benchmark data (full-size synthetic when timing) and the genuine files."""
         if selector not in ("cases", "seeded", "datasets", "benchmarks"):
-            raise UsageError(f"unknown case selector {selector!r}")
+            raise UsageError(f"unknown case selector {selector!r}; use cases, seeded, datasets or benchmarks")
         sources = (self.options.benchmark_source, GENUINE) if selector == "benchmarks" else self.data_sources
         for dataset in self.catalogue:
             if selector == "seeded" and dataset.name not in battery.SEEDED:

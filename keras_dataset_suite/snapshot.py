@@ -169,7 +169,7 @@ def build(session: SuiteSession, exit_status: int) -> dict[str, Any]:
         "schema": SCHEMA,
         "schema_version": SCHEMA_VERSION,
         "suite": {"version": __version__, "catalogue_sha256": catalogue_digest()},
-        "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "exit_status": exit_status,
         "options": {
             "keras_impl": session.options.keras_impl,

@@ -42,11 +42,11 @@ class KerasSubject:
         assert self.placement is not None, "this subject has no data source"
         return self.placement.prepare(self.catalogue_entry, function)
 
-    def call(self, kwargs: Mapping[str, Any], function: str = "load_data") -> Call:
+    def call(self, kwargs: Mapping[str, Any], function: str = "load_data", home: Path | None = None) -> Call:
+        """One call of the real loader, in the source's private home (or in `home`, e.g. a fresh one)."""
         assert self.binding is not None
-        return self.harness.call(
-            self.binding, function, self.prepared(function).home, kwargs, self.config.image_data_format
-        )
+        home = home or self.prepared(function).home
+        return self.harness.call(self.binding, function, home, kwargs, self.config.image_data_format)
 
     @property
     def loaded(self) -> bool:

@@ -47,7 +47,8 @@ HOUSING_TARGETS = {"boston_housing": (5.0, 50.0), "california_housing": (14999.0
 
 
 def documented_splits(dataset: Dataset) -> tuple[int, int]:
-    """(train, test) sizes from the first full-size split_sizes fact; pooled sets have test 0."""
+    """(train, test) sizes from the first full-size split_sizes fact, which is the one of the default
+    configuration by catalogue convention; pooled sets (split by the loader) have test 0."""
     for fact in dataset.facts:
         if fact.observe == "split_sizes" and fact.needs == "full":
             train, test = fact.expected["x_train"], fact.expected["x_test"]

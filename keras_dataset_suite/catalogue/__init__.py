@@ -18,12 +18,11 @@ from __future__ import annotations
 
 import functools
 import re
+import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
-
-import tomllib
 
 from keras_dataset_suite.errors import CatalogueError
 from keras_dataset_suite.versions import Serving, VersionRange
@@ -82,7 +81,10 @@ class DatasetFile:
         for request in self.requests:
             if request.versions.matches(serving):
                 return request
-        raise CatalogueError(f"no cache layout for {self.name} under {serving}")
+        raise CatalogueError(
+            f"no [[files]] requests entry of {self.name} holds for {serving}: add one with that version range "
+            f"(its fname and cache_path) to the dataset's catalogue file"
+        )
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,11 @@ benchmark ids such as `perf:test_load_warm[cifar10-*]` read as written.
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
-
-import tomllib
 
 
 class Allowable(Protocol):

@@ -45,7 +45,10 @@ def _read(path: Path) -> dict[str, Any]:
             f"internal or usage error); fix the run and take the snapshot again"
         )
     if snapshot.get("schema_version") != SCHEMA_VERSION:
-        raise Unusable(f"{path} has schema version {snapshot.get('schema_version')}, this gate reads {SCHEMA_VERSION}")
+        raise Unusable(
+            f"{path} has schema version {snapshot.get('schema_version')}, this gate reads {SCHEMA_VERSION}: "
+            f"take both snapshots with the same version of the suite"
+        )
     return snapshot
 
 

@@ -18,10 +18,7 @@ from keras_dataset_suite.observe import count_calls
 
 def loader(suite, case, home=None):
     subject = suite.subject(case)
-    home = home or subject.prepared().home
-    return lambda: suite.harness.call(
-        subject.binding, "load_data", home, subject.config.kwargs, subject.config.image_data_format
-    ).unwrap()
+    return lambda: subject.call(subject.config.kwargs, home=home).unwrap()
 
 
 @pytest.mark.over("benchmarks")

@@ -26,7 +26,7 @@ def load_texts(suite, texts, **kwargs):
     encoded = Ragged.from_sequences([encode(text, WORD_INDEX) for text in texts])
     labels = np.zeros(len(texts), dtype=np.int64)
     content = TextSplits(encoded, labels, encoded, labels, WORD_INDEX)
-    (x_train, _), _ = differential.load(suite, "imdb", content, kwargs).unwrap()
+    (x_train, _), _ = differential.load(suite, "imdb", differential.placed(suite, "imdb", content), kwargs).unwrap()
     return x_train
 
 

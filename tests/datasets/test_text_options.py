@@ -26,7 +26,7 @@ FULL_SIZE_OPTIONS = {
 def test_options_match_model(suite, dataset, data):
     content = data.draw(CONTENT[dataset], label="content")
     kwargs = data.draw(strategies.text_options(reuters=dataset == "reuters"), label="kwargs")
-    problems = differential.run(suite, dataset, content, kwargs)
+    problems = differential.run(suite, dataset, differential.placed(suite, dataset, content), kwargs)
     assert not problems, f"{dataset}.load_data(**{kwargs}) differs from the model:\n" + "\n".join(problems)
 
 
@@ -36,9 +36,9 @@ def test_options_match_model(suite, dataset, data):
 @pytest.mark.parametrize("dataset", ["imdb", "reuters"])
 def test_full_size_options_match_model(suite, dataset, options):
     """Realistic full-size files (25,000 + 25,000 reviews, 11,228 wires), a few option sets each."""
-    content = suite.source("synthetic-full").prepare(suite.dataset(dataset)).content
+    prepared = suite.source("synthetic-full").prepare(suite.dataset(dataset))
     kwargs = FULL_SIZE_OPTIONS[options]
-    problems = differential.run(suite, dataset, content, kwargs, home_label=f"{dataset}-full")
+    problems = differential.run(suite, dataset, prepared, kwargs)
     assert not problems, f"{dataset}.load_data(**{kwargs}) on full-size data differs from the model:\n" + "\n".join(
         problems
     )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
 import tomllib
+
+import pytest
 
 from keras_dataset_suite.catalogue import NEEDS, cited_keys, load_catalogue
 from keras_dataset_suite.errata import BEGIN, END, markdown

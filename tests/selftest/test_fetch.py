@@ -7,8 +7,7 @@ import hashlib
 import pytest
 
 from keras_dataset_suite.catalogue import DatasetFile, FileRequest
-from keras_dataset_suite.errors import GenuineFileCorrupt
-from keras_dataset_suite.fetch import fetch, main
+from keras_dataset_suite.fetch import FetchFailed, fetch, main
 
 
 def a_file(tmp_path, payload: bytes, pinned: bytes | None = None) -> DatasetFile:
@@ -34,7 +33,7 @@ def test_downloads_and_verifies(tmp_path):
 def test_refuses_a_download_with_the_wrong_hash(tmp_path):
     home = tmp_path / "home"
     home.mkdir()
-    with pytest.raises(GenuineFileCorrupt, match="corrupt"):
+    with pytest.raises(FetchFailed, match=r"thing.npz sent a file whose sha256 is .*nothing was placed"):
         fetch(a_file(tmp_path, b"tampered", pinned=b"genuine"), home)
     assert not (home / "datasets" / "thing.npz").exists()
 
@@ -43,8 +42,8 @@ def test_leaves_an_existing_file_alone(tmp_path):
     home = tmp_path / "home"
     (home / "datasets").mkdir(parents=True)
     (home / "datasets" / "thing.npz").write_bytes(b"user's own bytes")
-    outcome = fetch(a_file(tmp_path, b"genuine bytes"), home)
-    assert outcome.startswith("PRESENT BUT CORRUPT") and "left alone" in outcome
+    with pytest.raises(FetchFailed, match=r"left alone\. Delete it"):
+        fetch(a_file(tmp_path, b"genuine bytes"), home)
     assert (home / "datasets" / "thing.npz").read_bytes() == b"user's own bytes"
 
 
