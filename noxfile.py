@@ -124,7 +124,8 @@ def gate_arguments(posargs: list[str]) -> argparse.Namespace:
         "--allowlist",
         type=Path,
         default=None,
-        help="accepted differences (default: gate/allowlists/<baseline>-to-<candidate>.toml when it exists)",
+        help="accepted differences (default when it exists: gate/allowlists/<baseline>-to-<candidate>.toml, "
+        "or <cell>-bump.toml with --baseline-noxfile)",
     )
     parser.add_argument("--runs", type=int, default=INTERLEAVED_RUNS, help="interleaved benchmark runs per stack")
     return parser.parse_args(posargs)
@@ -187,7 +188,8 @@ def gate(session: nox.Session) -> None:
                 success_codes=[0, 1],
             )
             command += [f"--{side}-benchmarks", str(timings)]
-    allowlist = args.allowlist or ROOT / "gate" / "allowlists" / f"{args.baseline}-to-{args.candidate}.toml"
+    default_name = f"{args.candidate}-bump" if args.baseline_noxfile else f"{args.baseline}-to-{args.candidate}"
+    allowlist = args.allowlist or ROOT / "gate" / "allowlists" / f"{default_name}.toml"
     if allowlist.is_file():
         command += ["--allowlist", str(allowlist)]
     session.run(*command)
