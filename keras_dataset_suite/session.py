@@ -24,9 +24,10 @@ from keras_dataset_suite.harness import GeneratedFiles, Harness
 from keras_dataset_suite.keras_under_test import KerasUnderTest, LoaderBinding, import_keras
 from keras_dataset_suite.observe import OBSERVERS, PRIVATE_PREFIX, observe
 from keras_dataset_suite.sources import FixtureSource, GenuineSource, Prepared, SyntheticSource
-from keras_dataset_suite.subjects import KerasSubject, ModelSubject
+from keras_dataset_suite.subjects import KerasSubject, ModelSubject, Placement
 
 API, FIXTURE, GENUINE = "api", "fixture", "genuine"
+Source = SyntheticSource | GenuineSource | FixtureSource
 SOURCES_FOR_NEEDS = {
     "any": ("synthetic", "synthetic-full", GENUINE),
     "full": ("synthetic-full", GENUINE),
@@ -142,7 +143,7 @@ class SuiteSession:
         self.records: list[Record] = []
         self.benchmarks: list[BenchmarkRecord] = []
         self._kut: KerasUnderTest | None = None
-        self._sources: dict[str, Any] = {}
+        self._sources: dict[str, Source] = {}
         self._subjects: dict[tuple[str, str], KerasSubject] = {}
         self._models: dict[str, ModelSubject] = {}
 
@@ -167,7 +168,7 @@ class SuiteSession:
         names = tuple("synthetic" if size == "small" else f"synthetic-{size}" for size in self.options.synthetic_sizes)
         return (*names, GENUINE)
 
-    def source(self, name: str) -> Any:
+    def source(self, name: str) -> Source:
         if name not in self._sources:
             serving = self.kut.serving
             if name == GENUINE:
@@ -194,7 +195,7 @@ class SuiteSession:
         if key not in self._subjects:
             dataset = self.dataset(case.dataset)
             if case.source == API:
-                placement: Any = _Empty(self.root / API)
+                placement: Placement = _Empty(self.root / API)
             elif case.source == FIXTURE:
                 assert fixture is not None
                 placement = _Fixture(self.source(FIXTURE), fixture)
