@@ -29,7 +29,7 @@ def test_option_grid(benchmark, suite, dataset, options):
     kwargs = {k: v for k, v in GRID[options].items() if v is not None or k == "oov_char"}
     load = lambda: suite.harness.call(subject.binding, "load_data", subject.prepared().home, kwargs).unwrap()  # noqa: E731
     benchmark.group = f"options:{dataset}"
-    result = benchmark.pedantic(load, setup=benchmarking.collect, rounds=benchmarking.GRID_ROUNDS)
+    result = benchmark.pedantic(load, setup=benchmarking.collect, rounds=benchmarking.GRID_ROUNDS[dataset])
     effect = benchmarking.option_effect(result, kwargs.get("oov_char", 2))
     benchmark.extra_info.update(
         dataset=dataset, source=case.source, kind="options", options=options, **effect.as_dict()
