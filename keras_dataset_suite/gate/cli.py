@@ -72,8 +72,7 @@ def evaluate(
     baseline_paths: list[Path],
     candidate_paths: list[Path],
     allow_path: Path | None,
-    factor: float,
-    alpha: float,
+    thresholds: performance.Thresholds,
     baseline_runs_paths: Sequence[Path] = (),
     candidate_runs_paths: Sequence[Path] = (),
 ) -> tuple[int, str, dict[str, Any]]:
@@ -92,7 +91,7 @@ def evaluate(
             "reason": str(exc),
             "headline": "The gate could not compare these inputs.",
         }
-        return UNUSABLE, summary.markdown(verdict, [], [], [], factor, alpha), verdict
+        return UNUSABLE, summary.markdown(verdict, [], [], [], thresholds), verdict
     found = differences.contract(baseline[0], candidate[0])
     timings: list[performance.Timing] = []
     note = ""
@@ -101,8 +100,7 @@ def evaluate(
         timings = performance.compare(
             performance.pooled_samples(baseline, baseline_runs),
             performance.pooled_samples(candidate, candidate_runs),
-            factor,
-            alpha,
+            thresholds,
         )
     elif jobs:
         note = "Timings not compared: the runs come from different jobs or machines (" + ", ".join(sorted(jobs)) + ")."
@@ -118,8 +116,8 @@ def evaluate(
     else:
         headline = (
             f"No unaccepted difference: {len(found)} contract difference(s) and {accepted_slower} slower "
-            f"benchmark(s) are allow-listed; {compared - accepted_slower} of {compared} benchmarks are within "
-            f"×{factor:g} or not significantly slower."
+            f"benchmark(s) are allow-listed; {compared - accepted_slower} of {compared} benchmarks are not "
+            f"{thresholds.describe()}."
         )
     verdict = {
         "verdict": state,
@@ -132,7 +130,7 @@ def evaluate(
         "performance_note": note,
         "stale_allow_entries": [e.pattern for e in stale],
     }
-    return code, summary.markdown(verdict, found, timings, [e.pattern for e in stale], factor, alpha), verdict
+    return code, summary.markdown(verdict, found, timings, [e.pattern for e in stale], thresholds), verdict
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -166,17 +164,24 @@ def main(argv: list[str] | None = None) -> int:
         help="pytest-benchmark JSON of the proposed stack (repeat for interleaved runs)",
     )
     parser.add_argument("--allowlist", type=Path, help="TOML file of accepted differences, each with a reason")
+    defaults = performance.Thresholds()
     parser.add_argument(
         "--factor",
         type=float,
-        default=performance.DEFAULT_FACTOR,
+        default=defaults.factor,
         help="slower by more than this factor fails, if significant (default %(default)s)",
     )
     parser.add_argument(
         "--alpha",
         type=float,
-        default=performance.DEFAULT_ALPHA,
+        default=defaults.alpha,
         help="significance level of the Mann-Whitney U test (default %(default)s)",
+    )
+    parser.add_argument(
+        "--min-delta-ms",
+        type=float,
+        default=defaults.min_delta * 1000,
+        help="and by more than this many milliseconds per call (default %(default)s)",
     )
     parser.add_argument("--markdown", type=Path, help="also write the summary here (e.g. for $GITHUB_STEP_SUMMARY)")
     parser.add_argument("--json", type=Path, help="write the JSON verdict here")
@@ -185,8 +190,7 @@ def main(argv: list[str] | None = None) -> int:
         args.baseline,
         args.candidate,
         args.allowlist,
-        args.factor,
-        args.alpha,
+        performance.Thresholds(args.factor, args.alpha, args.min_delta_ms / 1000),
         args.baseline_benchmarks,
         args.candidate_benchmarks,
     )

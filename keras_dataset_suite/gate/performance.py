@@ -1,4 +1,4 @@
-"""Performance: slower by more than a factor AND significant (Mann-Whitney U), same job only."""
+"""Performance: slower by more than a factor, by more than a few ms, AND significant (Mann-Whitney U), same job only."""
 
 from __future__ import annotations
 
@@ -8,9 +8,27 @@ from typing import Any
 
 from scipy.stats import mannwhitneyu
 
-DEFAULT_FACTOR = 1.25
-DEFAULT_ALPHA = 0.01
 MIN_SAMPLES = 5
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """When a benchmark counts as slower (or faster): all three must hold.
+
+    min_delta guards the millisecond loads: in A/A runs here a 1-2 ms Boston load differed by x1.6
+    between processes (p < 1e-10, the rounds of one process are not independent); a change of a few
+    milliseconds per load is below what a user can notice and above what the VM can resolve.
+    """
+
+    factor: float = 1.25
+    alpha: float = 0.01
+    min_delta: float = 0.005  # seconds per call
+
+    def describe(self) -> str:
+        return (
+            f"slower than ×{self.factor:g} and by more than {self.min_delta * 1000:g} ms, "
+            f"and significant (Mann-Whitney U, p < {self.alpha:g})"
+        )
 
 
 @dataclass
@@ -69,8 +87,7 @@ def _side(name: str, baseline: dict[str, list[float]]) -> str:
 def compare(
     baseline: dict[str, list[float]],
     candidate: dict[str, list[float]],
-    factor: float = DEFAULT_FACTOR,
-    alpha: float = DEFAULT_ALPHA,
+    thresholds: Thresholds = Thresholds(),
 ) -> list[Timing]:
     timings = [
         Timing(name, None, None, None, None, "not compared", f"only in the {_side(name, baseline)}")
@@ -92,11 +109,12 @@ def compare(
             )
             continue
         ratio = median(b) / median(a)
+        noticeable = abs(median(b) - median(a)) > thresholds.min_delta
         slower = mannwhitneyu(b, a, alternative="greater").pvalue
         faster = mannwhitneyu(b, a, alternative="less").pvalue
-        if ratio > factor and slower < alpha:
+        if noticeable and ratio > thresholds.factor and slower < thresholds.alpha:
             verdict, p = "slower", slower
-        elif ratio < 1 / factor and faster < alpha:
+        elif noticeable and ratio < 1 / thresholds.factor and faster < thresholds.alpha:
             verdict, p = "faster", faster
         else:
             verdict, p = "same", min(slower, faster)

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from keras_dataset_suite.gate.differences import Difference
-from keras_dataset_suite.gate.performance import Timing
+from keras_dataset_suite.gate.performance import Thresholds, Timing
 
 ICONS = {"pass": "✅", "regression": "❌", "unusable": "⚠️"}
 STACK_ROWS = (
@@ -76,8 +76,7 @@ def markdown(
     differences: list[Difference],
     timings: list[Timing],
     stale: list[str],
-    factor: float,
-    alpha: float,
+    thresholds: Thresholds,
 ) -> str:
     state = verdict["verdict"]
     lines = [f"## {ICONS[state]} Keras dataset upgrade gate: {state.upper()}", "", verdict["headline"], ""]
@@ -104,7 +103,7 @@ def markdown(
         ]
         lines += [_difference_row(d, reason=True) for d in sorted(allowed, key=lambda d: (d.section, d.id))]
         lines += ["", "</details>"]
-    lines += ["", f"### Performance: slower than ×{factor:g} and significant (Mann-Whitney U, p < {alpha:g})", ""]
+    lines += ["", f"### Performance: {thresholds.describe()}", ""]
     compared = [t for t in timings if t.verdict != "not compared"]
     if verdict.get("performance_note"):
         lines.append(verdict["performance_note"])

@@ -14,6 +14,8 @@ from keras_dataset_suite.snapshot import SCHEMA_VERSION
 from .conftest import REPO
 from .mutants import MUTANTS
 
+THRESHOLDS = performance.Thresholds(factor=1.25, alpha=0.01, min_delta=0.005)
+
 SELECTION = "boston_housing and synthetic and not other_seed"
 SCHEMA_FILE = REPO / "keras_dataset_suite" / "snapshot.schema.json"
 
@@ -40,7 +42,7 @@ def test_snapshot_follows_its_schema(snapshot_of):
 
 def test_same_stack_passes(snapshot_of, tmp_path):
     a, b = snapshot_of("a"), snapshot_of("b")
-    code, text, verdict = cli.evaluate([a], [b], None, 1.25, 0.01)
+    code, text, verdict = cli.evaluate([a], [b], None, THRESHOLDS)
     assert code == cli.PASS and verdict["differences"] == [], text
     assert "PASS" in text
 
@@ -51,7 +53,7 @@ def test_changed_shuffle_fails_naming_dataset_array_and_digests(snapshot_of, sui
     binding = suite.kut.binding("boston_housing")
     monkeypatch.setattr(binding.api, "load_data", mutant.wrap(binding.api.load_data))
     candidate = snapshot_of("candidate")
-    code, text, verdict = cli.evaluate([baseline], [candidate], None, 1.25, 0.01)
+    code, text, verdict = cli.evaluate([baseline], [candidate], None, THRESHOLDS)
     assert code == cli.REGRESSION
     changed = [d for d in verdict["differences"] if d["id"].startswith("data:boston_housing-default-synthetic:x_train")]
     assert changed and changed[0]["old"]["sha256"] != changed[0]["new"]["sha256"]
@@ -70,7 +72,7 @@ def test_allow_list_accepts_named_differences(snapshot_of, suite, monkeypatch, t
         '[[allow]]\nid = "check:*"\nreason = "the checks follow the old shuffle"\n'
         '[[allow]]\nid = "api.dataset:nothing"\nreason = "stale on purpose"\n'
     )
-    code, text, verdict = cli.evaluate([baseline], [candidate], allow, 1.25, 0.01)
+    code, text, verdict = cli.evaluate([baseline], [candidate], allow, THRESHOLDS)
     assert code == cli.PASS, text
     assert verdict["stale_allow_entries"] == ["api.dataset:nothing"] and "the new shuffle is intended" in text
 
@@ -97,7 +99,7 @@ def test_unusable_input_exits_2_with_the_reason(problem, snapshot_of, tmp_path):
         bad = good
         allow = tmp_path / "allow.toml"
         allow.write_text('[[allow]]\nid = "x"\n')
-    code, text, verdict = cli.evaluate([good], [bad], allow, 1.25, 0.01)
+    code, text, verdict = cli.evaluate([good], [bad], allow, THRESHOLDS)
     assert code == cli.UNUSABLE and verdict["reason"] in text and "UNUSABLE" in text
     assert (
         cli.main(["--baseline", str(good), "--candidate", str(bad)] + (["--allowlist", str(allow)] if allow else []))
@@ -121,7 +123,16 @@ def samples(median: float, spread: float, count: int = 12, seed: int = 0) -> lis
 def test_performance_needs_factor_and_significance(ratio, spread, verdict):
     base = {"load": samples(1.0, spread, seed=1)}
     cand = {"load": samples(ratio, spread, seed=2)}
-    (timing,) = performance.compare(base, cand, factor=1.25, alpha=0.01)
+    (timing,) = performance.compare(base, cand, THRESHOLDS)
+    assert timing.verdict == verdict
+
+
+@pytest.mark.parametrize(("median", "verdict"), [(0.001, "same"), (0.02, "slower")])
+def test_performance_ignores_changes_of_a_few_milliseconds(median, verdict):
+    """x1.6 and significant: a failure for a 20 ms load (+12 ms), noise for a 1 ms one (+0.6 ms)."""
+    base = {"load": samples(median, 0.02, seed=1)}
+    cand = {"load": samples(1.6 * median, 0.02, seed=2)}
+    (timing,) = performance.compare(base, cand, THRESHOLDS)
     assert timing.verdict == verdict
 
 
@@ -139,13 +150,13 @@ def timed_snapshot(path, source, name: str, job: str | None, median: float):
 def test_timings_from_different_jobs_are_not_compared(snapshot_of, tmp_path):
     a = timed_snapshot(tmp_path / "a-timed.json", snapshot_of("a"), "load", "job-1", 1.0)
     b = timed_snapshot(tmp_path / "b-timed.json", snapshot_of("b"), "load", "job-2", 3.0)
-    code, text, _ = cli.evaluate([a], [b], None, 1.25, 0.01)
+    code, text, _ = cli.evaluate([a], [b], None, THRESHOLDS)
     assert code == cli.PASS and "Timings not compared" in text
 
 
 def test_same_job_slower_run_is_a_regression(snapshot_of, tmp_path):
     a = timed_snapshot(tmp_path / "a-timed.json", snapshot_of("a"), "test_load_warm[x]", None, 1.0)
     b = timed_snapshot(tmp_path / "b-timed.json", snapshot_of("b"), "test_load_warm[x]", None, 2.0)
-    code, text, verdict = cli.evaluate([a], [b], None, 1.25, 0.01)
+    code, text, verdict = cli.evaluate([a], [b], None, THRESHOLDS)
     assert code == cli.REGRESSION and verdict["performance"][0]["verdict"] == "slower"
     assert "test_load_warm[x]" in text and "×2.00" in text
