@@ -29,20 +29,19 @@ from keras_dataset_suite.sources import Prepared
 
 TARGET_SECONDS = 3.0  # per benchmark: enough rounds for a stable median on a noisy 2-core VM
 MIN_ROUNDS, MAX_ROUNDS = 3, 20
-COLLECT_ABOVE = 0.05  # seconds: only rounds this long are worth a gc.collect() (~0.3 s with TensorFlow loaded)
 # The option grid: 33 option sets per dataset; IMDB's full-size loads take ~3 s each, Reuters' ~0.4 s.
 GRID_ROUNDS = {"imdb": 2, "reuters": 4}
 MIB = 1024 * 1024
 
 
 def collect() -> None:
-    """pedantic() setup: start a timed round from a collected heap."""
+    """pedantic() setup: start a timed round from a collected heap.
+
+    What survives is frozen, so TensorFlow's and the session's long-lived objects are traversed once,
+    not before every round (a full collection of that heap takes ~0.3 s; the run makes hundreds).
+    """
     gc.collect()
-
-
-def setup_for(seconds_per_call: float) -> Callable[[], None] | None:
-    """collect() before rounds long enough to build garbage worth collecting; nothing for short ones."""
-    return collect if seconds_per_call > COLLECT_ABOVE else None
+    gc.freeze()
 
 
 def timed(call: Callable[[], Any]) -> tuple[float, Any]:

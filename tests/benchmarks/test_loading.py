@@ -36,7 +36,7 @@ def test_load_warm(benchmark, suite, case):
         peak_mib=peak / benchmarking.MIB,
     )
     benchmark.group = f"load:{case.dataset}"
-    benchmark.pedantic(load, setup=benchmarking.setup_for(probe), rounds=benchmarking.choose_rounds(probe))
+    benchmark.pedantic(load, setup=benchmarking.collect, rounds=benchmarking.choose_rounds(probe))
     suite.record_benchmark(benchmark, case, "warm")
 
 
@@ -44,21 +44,19 @@ def test_load_warm(benchmark, suite, case):
 def test_load_first(benchmark, suite, case):
     """A fresh private cache holding only the downloaded files: the first call after a download."""
     prepared = suite.subject(case).prepared()
-    homes, collect = [], [benchmarking.collect]
+    homes = []
 
     def fresh():
         for old in homes:
             shutil.rmtree(old, ignore_errors=True)
         homes[:] = [benchmarking.fresh_home(prepared, suite.root, suite.generated)]
-        if collect[0] is not None:
-            collect[0]()
+        benchmarking.collect()
         return (homes[0],), {}
 
     def first_load(home):
         return loader(suite, case, home)()
 
     probe, _ = benchmarking.timed(lambda: first_load(fresh()[0][0]))
-    collect[0] = benchmarking.setup_for(probe)
     benchmark.extra_info.update(dataset=case.dataset, source=case.source, kind="first")
     benchmark.group = f"load:{case.dataset}"
     benchmark.pedantic(first_load, setup=fresh, rounds=benchmarking.choose_rounds(probe))
@@ -75,5 +73,5 @@ def test_floor(benchmark, suite, case):
     probe, _ = benchmarking.timed(read)
     benchmark.extra_info.update(dataset=case.dataset, source=case.source, kind="floor")
     benchmark.group = f"load:{case.dataset}"
-    benchmark.pedantic(read, setup=benchmarking.setup_for(probe), rounds=benchmarking.choose_rounds(probe))
+    benchmark.pedantic(read, setup=benchmarking.collect, rounds=benchmarking.choose_rounds(probe))
     suite.record_benchmark(benchmark, case, "floor")

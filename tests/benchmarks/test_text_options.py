@@ -50,5 +50,5 @@ def test_reference_model(benchmark, suite, dataset, options):
     probe, _ = benchmarking.timed(run)
     benchmark.extra_info.update(dataset=dataset, source=case.source, kind="model", options=options)
     benchmark.group = f"options:{dataset}"
-    benchmark.pedantic(run, setup=benchmarking.setup_for(probe), rounds=benchmarking.choose_rounds(probe))
+    benchmark.pedantic(run, setup=benchmarking.collect, rounds=benchmarking.choose_rounds(probe))
     suite.record_benchmark(benchmark, case, "model")
