@@ -1,4 +1,5 @@
-"""Performance: slower by more than a factor, by more than a few ms, AND significant (Mann-Whitney U), same job only."""
+"""Performance: slower by more than a factor in every interleaved pair of runs, by more than a few ms, AND
+significant (Mann-Whitney U on the raw rounds), same job only."""
 
 from __future__ import annotations
 
@@ -13,11 +14,13 @@ MIN_SAMPLES = 5
 
 @dataclass(frozen=True)
 class Thresholds:
-    """When a benchmark counts as slower (or faster): all three must hold.
+    """When a benchmark counts as slower (or faster): all of it must hold.
 
-    min_delta guards the millisecond loads: in A/A runs here a 1-2 ms Boston load differed by x1.6
-    between processes (p < 1e-10, the rounds of one process are not independent); a change of a few
-    milliseconds per load is below what a user can notice and above what the VM can resolve.
+    The rounds of one process are not independent: in A/A runs here two runs of the same stack
+    differed by up to x1.45 (the host's speed drifts over minutes), so the pooled rounds alone gave
+    p < 1e-3 for identical stacks. Hence the factor must hold in every interleaved pair of runs
+    (adjacent in time), not only on the pooled medians; and min_delta guards the millisecond loads,
+    where a 1 ms Boston load differed by x1.6 between processes.
     """
 
     factor: float = 1.25
@@ -26,8 +29,8 @@ class Thresholds:
 
     def describe(self) -> str:
         return (
-            f"slower than ×{self.factor:g} and by more than {self.min_delta * 1000:g} ms, "
-            f"and significant (Mann-Whitney U, p < {self.alpha:g})"
+            f"slower than ×{self.factor:g} in every interleaved pair of runs and overall, by more than "
+            f"{self.min_delta * 1000:g} ms, and significantly so (Mann-Whitney U, p < {self.alpha:g})"
         )
 
 
@@ -42,6 +45,7 @@ class Timing:
     p_value: float | None
     verdict: str  # "slower", "faster", "same", "not compared"
     note: str = ""
+    pair_ratios: tuple[float, ...] = ()
     allowed_by: str | None = None
     reason: str | None = None
 
@@ -56,6 +60,7 @@ class Timing:
             "candidate_median": self.candidate,
             "ratio": self.ratio,
             "p_value": self.p_value,
+            "pair_ratios": list(self.pair_ratios),
             "verdict": self.verdict,
             "note": self.note,
             "allowed": self.allowed_by is not None,
@@ -63,17 +68,20 @@ class Timing:
         }
 
 
-def pooled_samples(snapshots: list[dict[str, Any]], benchmark_runs: list[dict[str, Any]]) -> dict[str, list[float]]:
-    """Raw round times per benchmark, pooled over the interleaved runs of one stack: the snapshots'
-    own benchmarks and pytest-benchmark JSON files (`--benchmark-json`, which keep every round)."""
-    pooled: dict[str, list[float]] = {}
+Runs = dict[str, list[list[float]]]  # benchmark name -> raw round times of each run, in run order
+
+
+def samples_per_run(snapshots: list[dict[str, Any]], benchmark_runs: list[dict[str, Any]]) -> Runs:
+    """Raw round times per benchmark and run of one stack: the snapshots' own benchmarks, then the
+    pytest-benchmark JSON files (`--benchmark-json`, which keep every round), in the order given."""
+    runs: Runs = {}
     for snapshot in snapshots:
         for name, benchmark in snapshot.get("benchmarks", {}).items():
-            pooled.setdefault(name, []).extend(benchmark["samples"])
+            runs.setdefault(name, []).append(benchmark["samples"])
     for run in benchmark_runs:
         for benchmark in run.get("benchmarks", []):
-            pooled.setdefault(benchmark["name"], []).extend(benchmark["stats"].get("data", []))
-    return pooled
+            runs.setdefault(benchmark["name"], []).append(benchmark["stats"].get("data", []))
+    return runs
 
 
 def job_of_run(run: dict[str, Any]) -> str:
@@ -84,11 +92,10 @@ def _side(name: str, baseline: dict[str, list[float]]) -> str:
     return "baseline" if name in baseline else "candidate"
 
 
-def compare(
-    baseline: dict[str, list[float]],
-    candidate: dict[str, list[float]],
-    thresholds: Thresholds = Thresholds(),
-) -> list[Timing]:
+def compare(baseline_runs: Runs, candidate_runs: Runs, thresholds: Thresholds = Thresholds()) -> list[Timing]:
+    """Each benchmark of both stacks; the i-th runs of the two stacks are the interleaved pair i."""
+    baseline = {name: [t for run in runs for t in run] for name, runs in baseline_runs.items()}
+    candidate = {name: [t for run in runs for t in run] for name, runs in candidate_runs.items()}
     timings = [
         Timing(name, None, None, None, None, "not compared", f"only in the {_side(name, baseline)}")
         for name in sorted(set(baseline) ^ set(candidate))
@@ -109,14 +116,19 @@ def compare(
             )
             continue
         ratio = median(b) / median(a)
+        pairs = tuple(
+            median(cand) / median(base)
+            for base, cand in zip(baseline_runs[name], candidate_runs[name], strict=False)
+            if base and cand
+        )
         noticeable = abs(median(b) - median(a)) > thresholds.min_delta
         slower = mannwhitneyu(b, a, alternative="greater").pvalue
         faster = mannwhitneyu(b, a, alternative="less").pvalue
-        if noticeable and ratio > thresholds.factor and slower < thresholds.alpha:
+        if noticeable and min((ratio, *pairs)) > thresholds.factor and slower < thresholds.alpha:
             verdict, p = "slower", slower
-        elif noticeable and ratio < 1 / thresholds.factor and faster < thresholds.alpha:
+        elif noticeable and max((ratio, *pairs)) < 1 / thresholds.factor and faster < thresholds.alpha:
             verdict, p = "faster", faster
         else:
             verdict, p = "same", min(slower, faster)
-        timings.append(Timing(name, median(a), median(b), ratio, float(p), verdict))
+        timings.append(Timing(name, median(a), median(b), ratio, float(p), verdict, pair_ratios=pairs))
     return timings

@@ -103,12 +103,15 @@ def markdown(
         ]
         lines += [_difference_row(d, reason=True) for d in sorted(allowed, key=lambda d: (d.section, d.id))]
         lines += ["", "</details>"]
-    lines += ["", f"### Performance: {thresholds.describe()}", ""]
+    lines += ["", f"### Performance: a benchmark fails if {thresholds.describe()}", ""]
     compared = [t for t in timings if t.verdict != "not compared"]
     if verdict.get("performance_note"):
         lines.append(verdict["performance_note"])
     elif timings:
-        lines += ["| | benchmark | baseline | candidate | ratio | p |", "|---|---|---:|---:|---:|---:|"]
+        lines += [
+            "| | benchmark | baseline | candidate | ratio | per pair of runs | p |",
+            "|---|---|---:|---:|---:|---:|---:|",
+        ]
         order = {"slower": 0, "faster": 1, "same": 2, "not compared": 3}
         for t in sorted(timings, key=lambda t: (order[t.verdict], -(t.ratio or 0))):
             mark = {
@@ -120,7 +123,10 @@ def markdown(
             p = f"{t.p_value:.3g}" if t.p_value is not None else "–"
             name = t.name + (f" (allowed: {t.reason})" if t.allowed_by else f" ({t.note})" if t.note else "")
             ratio = f"×{t.ratio:.2f}" if t.ratio is not None else "–"
-            lines.append(f"| {mark} | {_cell(name)} | {_ms(t.baseline)} | {_ms(t.candidate)} | {ratio} | {p} |")
+            pairs = ", ".join(f"×{r:.2f}" for r in t.pair_ratios) or "–"
+            lines.append(
+                f"| {mark} | {_cell(name)} | {_ms(t.baseline)} | {_ms(t.candidate)} | {ratio} | {pairs} | {p} |"
+            )
         lines.append(f"\n{len(compared)} benchmarks compared.")
     else:
         lines.append("No benchmarks in both snapshots.")

@@ -121,8 +121,8 @@ def samples(median: float, spread: float, count: int = 12, seed: int = 0) -> lis
     ],
 )
 def test_performance_needs_factor_and_significance(ratio, spread, verdict):
-    base = {"load": samples(1.0, spread, seed=1)}
-    cand = {"load": samples(ratio, spread, seed=2)}
+    base = {"load": [samples(1.0, spread, seed=1)]}
+    cand = {"load": [samples(ratio, spread, seed=2)]}
     (timing,) = performance.compare(base, cand, THRESHOLDS)
     assert timing.verdict == verdict
 
@@ -130,10 +130,24 @@ def test_performance_needs_factor_and_significance(ratio, spread, verdict):
 @pytest.mark.parametrize(("median", "verdict"), [(0.001, "same"), (0.02, "slower")])
 def test_performance_ignores_changes_of_a_few_milliseconds(median, verdict):
     """x1.6 and significant: a failure for a 20 ms load (+12 ms), noise for a 1 ms one (+0.6 ms)."""
-    base = {"load": samples(median, 0.02, seed=1)}
-    cand = {"load": samples(1.6 * median, 0.02, seed=2)}
+    base = {"load": [samples(median, 0.02, seed=1)]}
+    cand = {"load": [samples(1.6 * median, 0.02, seed=2)]}
     (timing,) = performance.compare(base, cand, THRESHOLDS)
     assert timing.verdict == verdict
+
+
+@pytest.mark.parametrize(
+    ("baseline_medians", "candidate_medians", "verdict"),
+    [
+        ((0.256, 0.352), (0.353, 0.389), "same"),  # an A/A run here: x1.30 pooled, but x1.38 then x1.11 per pair
+        ((0.256, 0.352), (0.360, 0.490), "slower"),  # x1.41 and x1.39: slower in both pairs
+    ],
+)
+def test_performance_needs_the_factor_in_every_pair_of_runs(baseline_medians, candidate_medians, verdict):
+    base = {"load": [samples(m, 0.03, count=8, seed=i) for i, m in enumerate(baseline_medians)]}
+    cand = {"load": [samples(m, 0.03, count=8, seed=10 + i) for i, m in enumerate(candidate_medians)]}
+    (timing,) = performance.compare(base, cand, THRESHOLDS)
+    assert timing.verdict == verdict and len(timing.pair_ratios) == 2
 
 
 def timed_snapshot(path, source, name: str, job: str | None, median: float):
