@@ -85,7 +85,8 @@ def markdown(records: Iterable[BenchmarkRecord], environment: Mapping[str, Any])
         "# Keras dataset loading benchmarks",
         "",
         f"{environment.get('implementation')} served by {environment.get('serving')}; {stack}. "
-        f"Medians of the rounds in the JSON; times are wall-clock on this machine, compare ratios, not absolutes.",
+        f"Medians of the rounds in the JSON, pooled over the run's {environment.get('passes', 1)} pass(es); "
+        "times are wall-clock on this machine, compare ratios, not absolutes.",
         "",
         "## Load time per dataset",
         "",

@@ -6,15 +6,16 @@ first check is collected, after KERAS_HOME points at the session's private home.
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
 
-from keras_dataset_suite import benchmark_report, snapshot
+from keras_dataset_suite import benchmark_report, benchmarking, passes, snapshot
 from keras_dataset_suite.errors import GenuineFileCorrupt, SuiteError, UsageError
 from keras_dataset_suite.keras_under_test import IMPLEMENTATIONS, check_implementation, stack_versions
 from keras_dataset_suite.session import API, FIXTURE, GENUINE, Case, Check, Options, SuiteSession
@@ -92,6 +93,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         choices=(*SIZES, "both"),
         help="size of the synthetic datasets: small (fast, default), full (documented sizes) or both",
     )
+    group.addoption(
+        "--benchmark-passes",
+        type=int,
+        default=passes.DEFAULT_PASSES,
+        metavar="N",
+        help="with --benchmark-enable, run the benchmarks N times over, one whole pass after another, and "
+        "merge each benchmark's rounds from all passes (default: %(default)s): rounds minutes apart average "
+        "out the host's drift, rounds in a row do not",
+    )
 
 
 def _options(config: pytest.Config) -> Options:
@@ -100,6 +110,9 @@ def _options(config: pytest.Config) -> Options:
     impl = check_implementation(config.getoption("--keras-impl"))
     size = config.getoption("--synthetic-size")
     timing = config.getoption("benchmark_enable", False) or not config.getoption("benchmark_disable", True)
+    pass_count = config.getoption("--benchmark-passes")
+    if pass_count < 1:
+        raise UsageError(f"--benchmark-passes must be 1 or more, not {pass_count}")
     parallel = getattr(config.option, "numprocesses", None) or os.environ.get("PYTEST_XDIST_WORKER")
     if timing and parallel:
         raise UsageError("benchmarks never run under xdist: drop -n (timings of parallel workers disturb each other)")
@@ -112,6 +125,7 @@ def _options(config: pytest.Config) -> Options:
         require_genuine=config.getoption("--require-genuine"),
         download=config.getoption("--download"),
         benchmark_source="synthetic-full" if timing else "synthetic",
+        benchmark_passes=pass_count if timing else 1,
     )
 
 
@@ -137,7 +151,7 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["KERAS_HOME"] = str(home)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     config.stash[SESSION] = session
-    if options.benchmark_source != "synthetic":
+    if options.timing:
         # Loads build millions of Python objects; a collection of TensorFlow's heap landing in a
         # timed round adds hundreds of ms at random. Rounds run with the collector off, after a collect.
         config.option.benchmark_disable_gc = True
@@ -188,6 +202,9 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
             [pytest.param(c, id=c.id, marks=list(_source_markers(c.case.source))) for c in checks],
             indirect=True,
         )
+    pass_count = session.options.benchmark_passes
+    if pass_count > 1 and "benchmark_pass" in metafunc.fixturenames:
+        metafunc.parametrize("benchmark_pass", [passes.Pass(i, pass_count) for i in range(pass_count)], ids=str)
     over = metafunc.definition.get_closest_marker("over")
     if over is not None and "case" in metafunc.fixturenames:
         cases = list(session.cases(over.args[0]))
@@ -196,6 +213,29 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
             [pytest.param(c, id=c.id, marks=list(_source_markers(c.source))) for c in cases],
             indirect=True,
         )
+
+
+def _pass_of(item: pytest.Item) -> int:
+    callspec = getattr(item, "callspec", None)
+    return callspec.params["benchmark_pass"].index if callspec and "benchmark_pass" in callspec.params else 0
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Benchmark passes run one after the other: every first pass, then every second, ..."""
+    if session_of(config).options.benchmark_passes > 1:
+        items.sort(key=_pass_of)
+
+
+@pytest.fixture
+def benchmark_pass(request: pytest.FixtureRequest) -> passes.Pass:
+    """This benchmark item's pass (the only one when benchmarks are not timed or --benchmark-passes is 1)."""
+    return getattr(request, "param", passes.Pass(0, 1))
+
+
+@pytest.fixture
+def settle(suite: SuiteSession) -> Callable[[], None]:
+    """The setup of every timed round (see benchmarking.settle)."""
+    return functools.partial(benchmarking.settle, freeze=suite.options.timing)
 
 
 FUNCTIONS_NEEDED = {"word_index": ("get_word_index",), "decoded_sample": ("load_data", "get_word_index")}
@@ -264,6 +304,7 @@ def pytest_benchmark_update_machine_info(config: pytest.Config, machine_info: di
         "data_sources": [session.options.benchmark_source, GENUINE],
         "genuine_cache": str(session.options.keras_cache or ""),
         "job": snapshot.job_id(),
+        "benchmark_passes": session.options.benchmark_passes,
     }
 
 
@@ -273,7 +314,11 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         snapshot.write(suite, Path(target), int(exitstatus))
     target = session.config.getoption("benchmark_json", None)
     if suite.benchmarks and target is not None:
-        environment = {**suite.kut.describe(), "serving": str(suite.kut.serving)}
+        environment = {
+            **suite.kut.describe(),
+            "serving": str(suite.kut.serving),
+            "passes": suite.options.benchmark_passes,
+        }
         Path(target).with_suffix(".md").write_text(benchmark_report.markdown(suite.benchmarks, environment))
 
 

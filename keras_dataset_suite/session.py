@@ -23,6 +23,7 @@ from keras_dataset_suite.errors import UsageError
 from keras_dataset_suite.harness import GeneratedFiles, Harness
 from keras_dataset_suite.keras_under_test import KerasUnderTest, LoaderBinding, import_keras
 from keras_dataset_suite.observe import OBSERVERS, PRIVATE_PREFIX, observe
+from keras_dataset_suite.passes import merged_name
 from keras_dataset_suite.sources import FixtureSource, GenuineSource, Prepared, SyntheticSource
 from keras_dataset_suite.subjects import KerasSubject, ModelSubject, Placement
 
@@ -48,6 +49,12 @@ class Options:
     require_genuine: bool = False
     download: bool = False
     benchmark_source: str = "synthetic"  # full-size data when benchmarks really run
+    benchmark_passes: int = 1
+
+    @property
+    def timing(self) -> bool:
+        """Benchmarks really run (--benchmark-enable), rather than once each as smoke tests."""
+        return self.benchmark_source != "synthetic"
 
 
 @dataclass(frozen=True)
@@ -331,13 +338,23 @@ class SuiteSession:
         return "\n".join(lines)
 
     def record_benchmark(self, benchmark: Any, case: Case, kind: str) -> None:
-        """Keep a timed benchmark's raw rounds and findings (nothing when benchmarks are disabled)."""
+        """Keep a timed benchmark's raw rounds and findings (nothing when benchmarks are disabled).
+
+        The passes of one benchmark become one record: their rounds are pooled, and what an earlier
+        pass found (the first pass alone measures peak memory) stays.
+        """
         stats = getattr(benchmark, "stats", None)
         if stats is None:
             return
+        name = merged_name(benchmark.name)
+        earlier = next((r for r in self.benchmarks if r.name == name), None)
+        if earlier is not None:
+            earlier.samples.extend(stats.stats.data)
+            earlier.extra.update({k: v for k, v in benchmark.extra_info.items() if k not in earlier.extra})
+            return
         self.benchmarks.append(
             BenchmarkRecord(
-                name=benchmark.name,
+                name=name,
                 group=benchmark.group or "",
                 dataset=case.dataset,
                 source=case.source,

@@ -23,13 +23,14 @@ def text_case(suite, dataset):
 
 @pytest.mark.parametrize("options", list(GRID), ids=list(GRID))
 @pytest.mark.parametrize("dataset", ["imdb", "reuters"])
-def test_option_grid(benchmark, suite, dataset, options):
+def test_option_grid(benchmark, benchmark_pass, settle, suite, dataset, options):
     case = text_case(suite, dataset)
     subject = suite.subject(case)
     kwargs = {k: v for k, v in GRID[options].items() if v is not None or k == "oov_char"}
     load = lambda: suite.harness.call(subject.binding, "load_data", subject.prepared().home, kwargs).unwrap()  # noqa: E731
     benchmark.group = f"options:{dataset}"
-    result = benchmark.pedantic(load, setup=benchmarking.collect, rounds=benchmarking.GRID_ROUNDS[dataset])
+    rounds = benchmark_pass.share(benchmarking.GRID_ROUNDS[dataset])
+    result = benchmark.pedantic(load, setup=settle, rounds=rounds)
     effect = benchmarking.option_effect(result, kwargs.get("oov_char", 2))
     benchmark.extra_info.update(
         dataset=dataset, source=case.source, kind="options", options=options, **effect.as_dict()
@@ -39,7 +40,7 @@ def test_option_grid(benchmark, suite, dataset, options):
 
 @pytest.mark.parametrize("options", MODEL_OPTIONS)
 @pytest.mark.parametrize("dataset", ["imdb", "reuters"])
-def test_reference_model(benchmark, suite, dataset, options):
+def test_reference_model(benchmark, benchmark_pass, settle, suite, dataset, options):
     """The vectorized model on the same content and options (compare with test_option_grid)."""
     case = text_case(suite, dataset)
     entry = suite.dataset(dataset)
@@ -50,5 +51,5 @@ def test_reference_model(benchmark, suite, dataset, options):
     probe, _ = benchmarking.timed(run)
     benchmark.extra_info.update(dataset=dataset, source=case.source, kind="model", options=options)
     benchmark.group = f"options:{dataset}"
-    benchmark.pedantic(run, setup=benchmarking.collect, rounds=benchmarking.choose_rounds(probe))
+    benchmark.pedantic(run, setup=settle, rounds=benchmark_pass.share(benchmarking.choose_rounds(probe)))
     suite.record_benchmark(benchmark, case, "model")

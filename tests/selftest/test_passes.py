@@ -1,0 +1,104 @@
+"""Benchmark passes: pass-major order, one merged record per benchmark, the gate pooling a run's passes."""
+
+import gc
+import json
+from types import SimpleNamespace
+
+import pytest
+
+from keras_dataset_suite import benchmark_report, benchmarking
+from keras_dataset_suite.gate.performance import samples_per_run
+from keras_dataset_suite.passes import Pass, merged_name
+from keras_dataset_suite.session import Case
+
+TIMED = """
+def test_a(benchmark, benchmark_pass, settle):
+    benchmark.pedantic(lambda: None, setup=settle, rounds=benchmark_pass.share(5))
+
+def test_b(benchmark, benchmark_pass, settle):
+    benchmark.pedantic(lambda: None, setup=settle, rounds=benchmark_pass.share(5))
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "merged"),
+    [
+        ("test_x[pass1of3-imdb-default]", "test_x[imdb-default]"),
+        ("test_x[imdb-pass2of3]", "test_x[imdb]"),
+        ("test_x[a-pass3of3-b]", "test_x[a-b]"),
+        ("test_x[pass1of2]", "test_x"),
+        ("test_x[passage-1]", "test_x[passage-1]"),
+    ],
+)
+def test_merged_name_drops_only_the_pass(name, merged):
+    assert merged_name(name) == merged
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 7])
+@pytest.mark.parametrize("rounds", [1, 3, 5, 20])
+def test_passes_share_at_least_all_rounds(rounds, count):
+    shares = [Pass(i, count).share(rounds) for i in range(count)]
+    assert all(share >= 1 for share in shares)
+    assert rounds <= sum(shares) < rounds + count
+
+
+def test_timed_passes_run_pass_major_and_keep_every_round(pytester, monkeypatch):
+    monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)
+    pytester.makepyfile(test_timed=TIMED)
+    report = pytester.path / "bench.json"
+    recorder = pytester.inline_run(
+        "-p", "keras_dataset_suite.plugin", "--benchmark-enable", "--benchmark-passes=2", f"--benchmark-json={report}"
+    )
+    order = [r.nodeid.split("::")[-1] for r in recorder.getreports("pytest_runtest_logreport") if r.when == "call"]
+    assert order == ["test_a[pass1of2]", "test_b[pass1of2]", "test_a[pass2of2]", "test_b[pass2of2]"]
+    runs = samples_per_run([], [json.loads(report.read_text())])
+    assert {name: [len(samples) for samples in run] for name, run in runs.items()} == {"test_a": [6], "test_b": [6]}
+
+
+def test_benchmark_passes_must_be_positive(pytester, monkeypatch):
+    monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)
+    pytester.makepyfile(test_timed=TIMED)
+    result = pytester.runpytest_inprocess(
+        "-p", "keras_dataset_suite.plugin", "--benchmark-enable", "--benchmark-passes=0"
+    )
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*--benchmark-passes must be 1 or more, not 0*"])
+
+
+def _timed(name, samples, **extra):
+    return SimpleNamespace(
+        name=name, group="g", stats=SimpleNamespace(stats=SimpleNamespace(data=samples)), extra_info=extra
+    )
+
+
+def test_a_benchmarks_passes_become_one_record(suite, monkeypatch):
+    monkeypatch.setattr(suite, "benchmarks", [])
+    case = Case("imdb", "default", "synthetic-full")
+    suite.record_benchmark(_timed("test_load_warm[pass1of2-imdb]", [1.0, 2.0], peak_mib=5.0, kind="warm"), case, "warm")
+    suite.record_benchmark(_timed("test_load_warm[pass2of2-imdb]", [3.0], kind="later"), case, "warm")
+    (record,) = suite.benchmarks
+    assert (record.name, record.samples, record.median) == ("test_load_warm[imdb]", [1.0, 2.0, 3.0], 2.0)
+    assert record.extra == {"peak_mib": 5.0, "kind": "warm"}
+
+
+def test_the_table_reads_the_pooled_rounds(suite, monkeypatch):
+    monkeypatch.setattr(suite, "benchmarks", [])
+    case = Case("cifar10", "default", "synthetic-full")
+    for index, warm in enumerate(([0.9, 0.5], [0.5, 0.4], [0.5, 0.6])):
+        name = f"test_load_warm[pass{index + 1}of3-cifar10]"
+        suite.record_benchmark(_timed(name, warm, extractions_per_call=1, peak_mib=400.0), case, "warm")
+        suite.record_benchmark(_timed(f"test_floor[pass{index + 1}of3-cifar10]", [0.25]), case, "floor")
+    table = benchmark_report.markdown(suite.benchmarks, {"passes": 3})
+    assert "pooled over the run's 3 pass(es)" in table
+    assert "| cifar10 | synthetic-full | 500 ms | - | 250 ms | 2.0x | 1 | 400 |" in table
+
+
+@pytest.mark.parametrize("freeze", [False, True])
+def test_settle_freezes_only_when_timing(freeze):
+    before = gc.get_freeze_count()
+    try:
+        benchmarking.settle(freeze)
+        assert (gc.get_freeze_count() > before) is freeze
+    finally:
+        if freeze:
+            gc.unfreeze()
