@@ -10,8 +10,12 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import Any
+
+from pytest_benchmark.stats import Stats
 
 DEFAULT_PASSES = 4
+PARAMETER = "benchmark_pass"  # the fixture that parametrizes a benchmark by its pass
 _PASS_ID = re.compile(r"(?<=\[)pass\d+of\d+(?:-|(?=\]))|-pass\d+of\d+")
 
 
@@ -37,3 +41,33 @@ class Pass:
 def merged_name(name: str) -> str:
     """A benchmark's name without its pass: 'test_x[a-pass2of3]' -> 'test_x[a]', 'test_x[pass1of3]' -> 'test_x'."""
     return _PASS_ID.sub("", name).replace("[]", "")
+
+
+def merge_passes(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """pytest-benchmark JSON entries with each benchmark's passes made one entry, so the JSON's stats
+    are the pooled ones the table shows; `rounds_per_pass` in extra_info tells the passes apart."""
+    merged: dict[str, dict[str, Any]] = {}
+    data: dict[str, list[float]] = {}
+    for entry in entries:
+        name = merged_name(entry["name"])
+        rounds = entry["stats"]["data"]
+        if name not in merged:
+            merged[name] = {
+                **entry,
+                "name": name,
+                "fullname": merged_name(entry["fullname"]),
+                "param": name.partition("[")[2].removesuffix("]") or None,
+                "params": {k: v for k, v in (entry.get("params") or {}).items() if k != PARAMETER} or None,
+                "extra_info": {**entry["extra_info"], "rounds_per_pass": []},
+            }
+            data[name] = []
+        else:
+            merged[name]["extra_info"] = {**entry["extra_info"], **merged[name]["extra_info"]}
+        merged[name]["extra_info"]["rounds_per_pass"].append(len(rounds))
+        data[name].extend(rounds)
+    for name, entry in merged.items():
+        stats = Stats()
+        for duration in data[name]:
+            stats.update(duration)
+        entry["stats"] = {**stats.as_dict(), "data": data[name], "iterations": entry["stats"].get("iterations", 1)}
+    return list(merged.values())

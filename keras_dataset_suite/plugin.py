@@ -6,7 +6,6 @@ first check is collected, after KERAS_HOME points at the session's private home.
 
 from __future__ import annotations
 
-import functools
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -203,8 +202,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
             indirect=True,
         )
     pass_count = session.options.benchmark_passes
-    if pass_count > 1 and "benchmark_pass" in metafunc.fixturenames:
-        metafunc.parametrize("benchmark_pass", [passes.Pass(i, pass_count) for i in range(pass_count)], ids=str)
+    if pass_count > 1 and passes.PARAMETER in metafunc.fixturenames:
+        metafunc.parametrize(passes.PARAMETER, [passes.Pass(i, pass_count) for i in range(pass_count)], ids=str)
     over = metafunc.definition.get_closest_marker("over")
     if over is not None and "case" in metafunc.fixturenames:
         cases = list(session.cases(over.args[0]))
@@ -217,7 +216,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 def _pass_of(item: pytest.Item) -> int:
     callspec = getattr(item, "callspec", None)
-    return callspec.params["benchmark_pass"].index if callspec and "benchmark_pass" in callspec.params else 0
+    return callspec.params[passes.PARAMETER].index if callspec and passes.PARAMETER in callspec.params else 0
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -233,9 +232,20 @@ def benchmark_pass(request: pytest.FixtureRequest) -> passes.Pass:
 
 
 @pytest.fixture
-def settle(suite: SuiteSession) -> Callable[[], None]:
-    """The setup of every timed round (see benchmarking.settle)."""
-    return functools.partial(benchmarking.settle, freeze=suite.options.timing)
+def time_rounds(benchmark: Any, benchmark_pass: passes.Pass, suite: SuiteSession) -> Callable[..., Any]:
+    """Time `call` in this pass's share of the rounds and return its last output.
+
+    Rounds start from the same state (see benchmarking.Rounds); `prepare` gives each round's
+    arguments, untimed. Without `rounds`, one untimed call warms up and sizes them (choose_rounds).
+    """
+
+    def run(call: Callable[..., Any], prepare: Callable[[], tuple[Any, ...]] = tuple, rounds: int | None = None) -> Any:
+        timer = benchmarking.Rounds(call, freeze=suite.options.timing, prepare=prepare)
+        count = rounds if rounds is not None else benchmarking.choose_rounds(timer.probe())
+        benchmark.pedantic(timer.target, setup=timer.setup, rounds=benchmark_pass.share(count))
+        return timer.output
+
+    return run
 
 
 FUNCTIONS_NEEDED = {"word_index": ("get_word_index",), "decoded_sample": ("load_data", "get_word_index")}
@@ -293,6 +303,11 @@ def case(request: pytest.FixtureRequest, suite: SuiteSession) -> Case:
         pytest.skip(reason)
     _require_data(suite, spec, "load_data")
     return spec
+
+
+def pytest_benchmark_update_json(config: pytest.Config, benchmarks: list[Any], output_json: dict[str, Any]) -> None:
+    """One JSON entry per benchmark, its passes' rounds pooled (see passes.merge_passes)."""
+    output_json["benchmarks"] = passes.merge_passes(output_json["benchmarks"])
 
 
 def pytest_benchmark_update_machine_info(config: pytest.Config, machine_info: dict[str, Any]) -> None:

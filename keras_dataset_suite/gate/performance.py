@@ -9,8 +9,6 @@ from typing import Any
 
 from scipy.stats import mannwhitneyu
 
-from keras_dataset_suite.passes import merged_name
-
 MIN_SAMPLES = 5
 
 
@@ -75,18 +73,14 @@ Runs = dict[str, list[list[float]]]  # benchmark name -> raw round times of each
 
 def samples_per_run(snapshots: list[dict[str, Any]], benchmark_runs: list[dict[str, Any]]) -> Runs:
     """Raw round times per benchmark and run of one stack: the snapshots' own benchmarks, then the
-    pytest-benchmark JSON files (`--benchmark-json`, which keep every round), in the order given.
-    A run's passes of one benchmark are pooled into that run's rounds."""
+    pytest-benchmark JSON files (`--benchmark-json`, which keep every round), in the order given."""
     runs: Runs = {}
     for snapshot in snapshots:
         for name, benchmark in snapshot.get("benchmarks", {}).items():
             runs.setdefault(name, []).append(benchmark["samples"])
     for run in benchmark_runs:
-        pooled: dict[str, list[float]] = {}
         for benchmark in run.get("benchmarks", []):
-            pooled.setdefault(merged_name(benchmark["name"]), []).extend(benchmark["stats"].get("data", []))
-        for name, samples in pooled.items():
-            runs.setdefault(name, []).append(samples)
+            runs.setdefault(benchmark["name"], []).append(benchmark["stats"].get("data", []))
     return runs
 
 

@@ -4,7 +4,7 @@ Run with the README's benchmark command; in the default run (--benchmark-disable
 runs once on small data as a smoke test. Timed: warm loads (the files already in the private
 cache), first loads into a fresh private cache (CIFAR's extraction, Fashion-MNIST's decompression),
 and the floor (the same bytes read with plain numpy/gzip/tarfile/pickle). Each pass times its share
-of the rounds after one untimed call, which warms up and sizes the rounds.
+of the rounds (see the time_rounds fixture).
 """
 
 import shutil
@@ -23,58 +23,51 @@ def loader(suite, case, home=None):
 
 
 @pytest.mark.over("benchmarks")
-def test_load_warm(benchmark, benchmark_pass, settle, suite, case):
+def test_load_warm(benchmark, benchmark_pass, time_rounds, suite, case):
     """The files are cached (and, for CIFAR, already extracted once): what every later call costs."""
     load = loader(suite, case)
     if benchmark_pass.first:  # the first call also places (and extracts) what later calls find
-        peak, _ = benchmarking.peak_memory(load)
+        peak, _ = benchmarking.peak_memory(lambda: benchmarking.output_bytes(load()))
         benchmark.extra_info["peak_mib"] = peak / benchmarking.MIB
-    extractions, (probe, result) = count_calls(tarfile.TarFile, "extractall", lambda: benchmarking.timed(load))
+    probe = lambda: benchmarking.timed(lambda: benchmarking.output_bytes(load()))  # noqa: E731
+    extractions, (seconds, output) = count_calls(tarfile.TarFile, "extractall", probe)
     benchmark.extra_info.update(
         dataset=case.dataset,
         source=case.source,
         kind="warm",
         extractions_per_call=extractions,
-        output_mib=benchmarking.output_bytes(result) / benchmarking.MIB,
+        output_mib=output / benchmarking.MIB,
     )
     benchmark.group = f"load:{case.dataset}"
-    rounds = benchmark_pass.share(benchmarking.choose_rounds(probe))
-    benchmark.pedantic(load, setup=settle, rounds=rounds)
+    time_rounds(load, rounds=benchmarking.choose_rounds(seconds))
     suite.record_benchmark(benchmark, case, "warm")
 
 
 @pytest.mark.over("benchmarks")
-def test_load_first(benchmark, benchmark_pass, settle, suite, case):
+def test_load_first(benchmark, time_rounds, suite, case):
     """A fresh private cache holding only the downloaded files: the first call after a download."""
     prepared = suite.subject(case).prepared()
     homes = []
 
-    def fresh():
+    def fresh_home():
         for old in homes:
             shutil.rmtree(old, ignore_errors=True)
         homes[:] = [benchmarking.fresh_home(prepared, suite.root, suite.generated)]
-        settle()
-        return (homes[0],), {}
+        return (homes[0],)
 
-    def first_load(home):
-        return loader(suite, case, home)()
-
-    probe, _ = benchmarking.timed(lambda: first_load(fresh()[0][0]))
     benchmark.extra_info.update(dataset=case.dataset, source=case.source, kind="first")
     benchmark.group = f"load:{case.dataset}"
-    benchmark.pedantic(first_load, setup=fresh, rounds=benchmark_pass.share(benchmarking.choose_rounds(probe)))
+    time_rounds(lambda home: loader(suite, case, home)(), prepare=fresh_home)
     for old in homes:
         shutil.rmtree(old, ignore_errors=True)
     suite.record_benchmark(benchmark, case, "first")
 
 
 @pytest.mark.over("benchmarks")
-def test_floor(benchmark, benchmark_pass, settle, suite, case):
+def test_floor(benchmark, time_rounds, suite, case):
     """The same files read and decoded with numpy/gzip/tarfile/pickle only."""
     files = suite.subject(case).prepared().files
-    read = lambda: read_floor(case.dataset, files)  # noqa: E731
-    probe, _ = benchmarking.timed(read)
     benchmark.extra_info.update(dataset=case.dataset, source=case.source, kind="floor")
     benchmark.group = f"load:{case.dataset}"
-    benchmark.pedantic(read, setup=settle, rounds=benchmark_pass.share(benchmarking.choose_rounds(probe)))
+    time_rounds(lambda: read_floor(case.dataset, files))
     suite.record_benchmark(benchmark, case, "floor")

@@ -23,14 +23,13 @@ def text_case(suite, dataset):
 
 @pytest.mark.parametrize("options", list(GRID), ids=list(GRID))
 @pytest.mark.parametrize("dataset", ["imdb", "reuters"])
-def test_option_grid(benchmark, benchmark_pass, settle, suite, dataset, options):
+def test_option_grid(benchmark, time_rounds, suite, dataset, options):
     case = text_case(suite, dataset)
     subject = suite.subject(case)
     kwargs = {k: v for k, v in GRID[options].items() if v is not None or k == "oov_char"}
     load = lambda: suite.harness.call(subject.binding, "load_data", subject.prepared().home, kwargs).unwrap()  # noqa: E731
     benchmark.group = f"options:{dataset}"
-    rounds = benchmark_pass.share(benchmarking.GRID_ROUNDS[dataset])
-    result = benchmark.pedantic(load, setup=settle, rounds=rounds)
+    result = time_rounds(load, rounds=benchmarking.GRID_ROUNDS[dataset])
     effect = benchmarking.option_effect(result, kwargs.get("oov_char", 2))
     benchmark.extra_info.update(
         dataset=dataset, source=case.source, kind="options", options=options, **effect.as_dict()
@@ -40,7 +39,7 @@ def test_option_grid(benchmark, benchmark_pass, settle, suite, dataset, options)
 
 @pytest.mark.parametrize("options", MODEL_OPTIONS)
 @pytest.mark.parametrize("dataset", ["imdb", "reuters"])
-def test_reference_model(benchmark, benchmark_pass, settle, suite, dataset, options):
+def test_reference_model(benchmark, time_rounds, suite, dataset, options):
     """The vectorized model on the same content and options (compare with test_option_grid)."""
     case = text_case(suite, dataset)
     entry = suite.dataset(dataset)
@@ -48,8 +47,7 @@ def test_reference_model(benchmark, benchmark_pass, settle, suite, dataset, opti
     kwargs = {k: v for k, v in GRID[options].items() if v is not None}
     quirks = entry.quirks_for(suite.kut.serving)
     run = lambda: predict(dataset, content, kwargs, quirks=quirks)  # noqa: E731
-    probe, _ = benchmarking.timed(run)
     benchmark.extra_info.update(dataset=dataset, source=case.source, kind="model", options=options)
     benchmark.group = f"options:{dataset}"
-    benchmark.pedantic(run, setup=settle, rounds=benchmark_pass.share(benchmarking.choose_rounds(probe)))
+    time_rounds(run)
     suite.record_benchmark(benchmark, case, "model")

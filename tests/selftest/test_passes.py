@@ -2,21 +2,22 @@
 
 import gc
 import json
+import statistics
 from types import SimpleNamespace
 
 import pytest
 
 from keras_dataset_suite import benchmark_report, benchmarking
 from keras_dataset_suite.gate.performance import samples_per_run
-from keras_dataset_suite.passes import Pass, merged_name
+from keras_dataset_suite.passes import Pass, merge_passes, merged_name
 from keras_dataset_suite.session import Case
 
 TIMED = """
-def test_a(benchmark, benchmark_pass, settle):
-    benchmark.pedantic(lambda: None, setup=settle, rounds=benchmark_pass.share(5))
+def test_a(time_rounds):
+    time_rounds(lambda: None, rounds=5)
 
-def test_b(benchmark, benchmark_pass, settle):
-    benchmark.pedantic(lambda: None, setup=settle, rounds=benchmark_pass.share(5))
+def test_b(time_rounds):
+    time_rounds(lambda: None, rounds=5)
 """
 
 
@@ -51,8 +52,43 @@ def test_timed_passes_run_pass_major_and_keep_every_round(pytester, monkeypatch)
     )
     order = [r.nodeid.split("::")[-1] for r in recorder.getreports("pytest_runtest_logreport") if r.when == "call"]
     assert order == ["test_a[pass1of2]", "test_b[pass1of2]", "test_a[pass2of2]", "test_b[pass2of2]"]
-    runs = samples_per_run([], [json.loads(report.read_text())])
+    run = json.loads(report.read_text())
+    assert [(b["name"], b["param"], b["params"], b["extra_info"]) for b in run["benchmarks"]] == [
+        (name, None, None, {"rounds_per_pass": [3, 3]}) for name in ("test_a", "test_b")
+    ]
+    pooled = run["benchmarks"][0]["stats"]
+    assert (pooled["rounds"], pooled["median"]) == (6, statistics.median(pooled["data"]))
+    runs = samples_per_run([], [run])
     assert {name: [len(samples) for samples in run] for name, run in runs.items()} == {"test_a": [6], "test_b": [6]}
+
+
+def test_merged_json_entry_keeps_the_first_pass_findings():
+    def entry(index, data, **extra):
+        name = f"test_x[pass{index}of2-imdb]"
+        return {
+            "name": name,
+            "fullname": f"t.py::{name}",
+            "param": f"pass{index}of2-imdb",
+            "params": {"case": "imdb", "benchmark_pass": index},
+            "extra_info": extra,
+            "stats": {"data": data, "iterations": 1},
+        }
+
+    (merged,) = merge_passes([entry(1, [0.3, 0.1], peak_mib=9.0, kind="warm"), entry(2, [0.2], kind="later")])
+    assert (merged["name"], merged["fullname"], merged["param"], merged["params"]) == (
+        "test_x[imdb]",
+        "t.py::test_x[imdb]",
+        "imdb",
+        {"case": "imdb"},
+    )
+    assert merged["extra_info"] == {"peak_mib": 9.0, "kind": "warm", "rounds_per_pass": [2, 1]}
+    assert {k: merged["stats"][k] for k in ("data", "rounds", "median", "min", "max")} == {
+        "data": [0.3, 0.1, 0.2],
+        "rounds": 3,
+        "median": 0.2,
+        "min": 0.1,
+        "max": 0.3,
+    }
 
 
 def test_benchmark_passes_must_be_positive(pytester, monkeypatch):
