@@ -231,17 +231,33 @@ def benchmark_pass(request: pytest.FixtureRequest) -> passes.Pass:
     return getattr(request, "param", passes.Pass(0, 1))
 
 
+@pytest.fixture(scope="session")
+def planned_rounds() -> dict[str, int]:
+    """Each benchmark's rounds, chosen in its first pass and kept for the later ones."""
+    return {}
+
+
 @pytest.fixture
-def time_rounds(benchmark: Any, benchmark_pass: passes.Pass, suite: SuiteSession) -> Callable[..., Any]:
+def time_rounds(
+    request: pytest.FixtureRequest,
+    benchmark: Any,
+    benchmark_pass: passes.Pass,
+    planned_rounds: dict[str, int],
+    suite: SuiteSession,
+) -> Callable[..., Any]:
     """Time `call` in this pass's share of the rounds and return its last output.
 
     Rounds start from the same state (see benchmarking.Rounds); `prepare` gives each round's
-    arguments, untimed. Without `rounds`, one untimed call warms up and sizes them (choose_rounds).
+    arguments, untimed. Without `rounds`, the first pass makes one untimed call that warms up and
+    sizes them (choose_rounds); later passes, already warm, reuse that count.
     """
 
     def run(call: Callable[..., Any], prepare: Callable[[], tuple[Any, ...]] = tuple, rounds: int | None = None) -> Any:
         timer = benchmarking.Rounds(call, freeze=suite.options.timing, prepare=prepare)
-        count = rounds if rounds is not None else benchmarking.choose_rounds(timer.probe())
+        name = passes.merged_name(request.node.name)
+        if rounds is None and name not in planned_rounds:
+            planned_rounds[name] = benchmarking.choose_rounds(timer.probe())
+        count = rounds if rounds is not None else planned_rounds[name]
         benchmark.pedantic(timer.target, setup=timer.setup, rounds=benchmark_pass.share(count))
         return timer.output
 

@@ -138,3 +138,25 @@ def test_settle_freezes_only_when_timing(freeze):
     finally:
         if freeze:
             gc.unfreeze()
+
+
+SIZED = """
+from pathlib import Path
+
+def test_sized(time_rounds):
+    time_rounds(lambda: Path("calls").open("a").write("."))
+"""
+
+
+def test_only_the_first_pass_warms_up_and_sizes_the_rounds(pytester, monkeypatch):
+    monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)
+    pytester.makepyfile(test_sized=SIZED)
+    report = pytester.path / "bench.json"
+    result = pytester.runpytest_inprocess(
+        "-p", "keras_dataset_suite.plugin", "--benchmark-enable", "--benchmark-passes=2", f"--benchmark-json={report}"
+    )
+    result.assert_outcomes(passed=2)
+    (sized,) = json.loads(report.read_text())["benchmarks"]
+    per_pass = benchmarking.MAX_ROUNDS // 2
+    assert sized["extra_info"]["rounds_per_pass"] == [per_pass, per_pass]
+    assert len((pytester.path / "calls").read_text()) == 1 + 2 * per_pass  # one untimed call, in the first pass
