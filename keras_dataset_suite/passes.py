@@ -14,7 +14,7 @@ from typing import Any
 
 from pytest_benchmark.stats import Stats
 
-DEFAULT_PASSES = 6
+DEFAULT_PASSES = 4
 PARAMETER = "benchmark_pass"  # the fixture that parametrizes a benchmark by its pass
 _PASS_ID = re.compile(r"(?<=\[)pass\d+of\d+(?:-|(?=\]))|-pass\d+of\d+")
 
