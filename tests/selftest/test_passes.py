@@ -43,16 +43,21 @@ def test_passes_share_at_least_all_rounds(rounds, count):
     assert rounds <= sum(shares) < rounds + count
 
 
-def test_timed_passes_run_pass_major_and_keep_every_round(pytester, monkeypatch):
+def timed_in_two_passes(pytester, monkeypatch, source):
+    """Run the test module `source` with the benchmarks timed in two passes: (its recorder, its JSON)."""
     monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)
-    pytester.makepyfile(test_timed=TIMED)
+    pytester.makepyfile(test_timed=source)
     report = pytester.path / "bench.json"
     recorder = pytester.inline_run(
         "-p", "keras_dataset_suite.plugin", "--benchmark-enable", "--benchmark-passes=2", f"--benchmark-json={report}"
     )
+    return recorder, json.loads(report.read_text())
+
+
+def test_timed_passes_run_pass_major_and_keep_every_round(pytester, monkeypatch):
+    recorder, run = timed_in_two_passes(pytester, monkeypatch, TIMED)
     order = [r.nodeid.split("::")[-1] for r in recorder.getreports("pytest_runtest_logreport") if r.when == "call"]
     assert order == ["test_a[pass1of2]", "test_b[pass1of2]", "test_a[pass2of2]", "test_b[pass2of2]"]
-    run = json.loads(report.read_text())
     assert [(b["name"], b["param"], b["params"], b["extra_info"]) for b in run["benchmarks"]] == [
         (name, None, None, {"rounds_per_pass": [3, 3]}) for name in ("test_a", "test_b")
     ]
@@ -149,14 +154,9 @@ def test_sized(time_rounds):
 
 
 def test_only_the_first_pass_warms_up_and_sizes_the_rounds(pytester, monkeypatch):
-    monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)
-    pytester.makepyfile(test_sized=SIZED)
-    report = pytester.path / "bench.json"
-    result = pytester.runpytest_inprocess(
-        "-p", "keras_dataset_suite.plugin", "--benchmark-enable", "--benchmark-passes=2", f"--benchmark-json={report}"
-    )
-    result.assert_outcomes(passed=2)
-    (sized,) = json.loads(report.read_text())["benchmarks"]
+    recorder, run = timed_in_two_passes(pytester, monkeypatch, SIZED)
+    recorder.assertoutcome(passed=2)
+    (sized,) = run["benchmarks"]
     per_pass = benchmarking.MAX_ROUNDS // 2
     assert sized["extra_info"]["rounds_per_pass"] == [per_pass, per_pass]
     assert len((pytester.path / "calls").read_text()) == 1 + 2 * per_pass  # one untimed call, in the first pass
