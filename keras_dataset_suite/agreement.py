@@ -45,7 +45,13 @@ def _rounds(run: dict[str, Any], path: Path) -> dict[str, tuple[str, list[float]
         raise UsageError(
             f"{path}: not a pytest-benchmark JSON file (no 'benchmarks' list); write one with --benchmark-json"
         )
-    return {b["name"]: (b.get("extra_info", {}).get("kind", "?"), b["stats"]["data"]) for b in entries}
+    try:
+        return {b["name"]: (b.get("extra_info", {}).get("kind", "?"), list(b["stats"]["data"])) for b in entries}
+    except (KeyError, TypeError, AttributeError) as error:
+        raise UsageError(
+            f"{path}: a benchmark entry has no name or no raw rounds (stats.data): {error!r}; "
+            "compare the files pytest-benchmark writes with --benchmark-json"
+        ) from error
 
 
 def compare(first: dict[str, Any], second: dict[str, Any], over: float, paths: Sequence[Path]) -> list[Agreement]:

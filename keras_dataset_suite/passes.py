@@ -43,6 +43,12 @@ def merged_name(name: str) -> str:
     return _PASS_ID.sub("", name).replace("[]", "")
 
 
+def pooled_extra(earlier: dict[str, Any], later: dict[str, Any]) -> dict[str, Any]:
+    """A later pass's extra_info adds to an earlier one's; what the earlier found stays, because only
+    the first pass measures peak memory and what an option set does to the data."""
+    return {**later, **earlier}
+
+
 def merge_passes(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """pytest-benchmark JSON entries with each benchmark's passes made one entry, so the JSON's stats
     are the pooled ones the table shows; `rounds_per_pass` in extra_info tells the passes apart."""
@@ -62,7 +68,7 @@ def merge_passes(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
             }
             data[name] = []
         else:
-            merged[name]["extra_info"] = {**entry["extra_info"], **merged[name]["extra_info"]}
+            merged[name]["extra_info"] = pooled_extra(merged[name]["extra_info"], entry["extra_info"])
         merged[name]["extra_info"]["rounds_per_pass"].append(len(rounds))
         data[name].extend(rounds)
     for name, entry in merged.items():

@@ -248,17 +248,19 @@ def time_rounds(
     """Time `call` in this pass's share of the rounds and return its last output.
 
     Rounds start from the same state (see benchmarking.Rounds); `prepare` gives each round's
-    arguments, untimed. Without `rounds`, the first pass makes one untimed call that warms up and
-    sizes them (choose_rounds); later passes, already warm, reuse that count.
+    arguments, untimed. Without `rounds`, the first timed pass makes one untimed call that warms up
+    and sizes them (choose_rounds); later passes, already warm, reuse that count. A smoke run (not
+    timed) makes the one call only.
     """
 
     def run(call: Callable[..., Any], prepare: Callable[[], tuple[Any, ...]] = tuple, rounds: int | None = None) -> Any:
         timer = benchmarking.Rounds(call, freeze=suite.options.timing, prepare=prepare)
-        name = passes.merged_name(request.node.name)
-        if rounds is None and name not in planned_rounds:
-            planned_rounds[name] = benchmarking.choose_rounds(timer.probe())
-        count = rounds if rounds is not None else planned_rounds[name]
-        benchmark.pedantic(timer.target, setup=timer.setup, rounds=benchmark_pass.share(count))
+        if rounds is None:
+            name = passes.merged_name(request.node.name)
+            if name not in planned_rounds:
+                planned_rounds[name] = benchmarking.choose_rounds(timer.probe()) if suite.options.timing else 1
+            rounds = planned_rounds[name]
+        benchmark.pedantic(timer.target, setup=timer.setup, rounds=benchmark_pass.share(rounds))
         return timer.output
 
     return run

@@ -23,7 +23,7 @@ from keras_dataset_suite.errors import UsageError
 from keras_dataset_suite.harness import GeneratedFiles, Harness
 from keras_dataset_suite.keras_under_test import KerasUnderTest, LoaderBinding, import_keras
 from keras_dataset_suite.observe import OBSERVERS, PRIVATE_PREFIX, observe
-from keras_dataset_suite.passes import merged_name
+from keras_dataset_suite.passes import merged_name, pooled_extra
 from keras_dataset_suite.sources import FixtureSource, GenuineSource, Prepared, SyntheticSource
 from keras_dataset_suite.subjects import KerasSubject, ModelSubject, Placement
 
@@ -350,7 +350,7 @@ class SuiteSession:
         earlier = next((r for r in self.benchmarks if r.name == name), None)
         if earlier is not None:
             earlier.samples.extend(stats.stats.data)
-            earlier.extra.update({k: v for k, v in benchmark.extra_info.items() if k not in earlier.extra})
+            earlier.extra = pooled_extra(earlier.extra, benchmark.extra_info)
             return
         self.benchmarks.append(
             BenchmarkRecord(

@@ -47,6 +47,7 @@ def test_a_load_outside_the_tolerance_fails_and_is_named(tmp_path, capsys):
         ("[]", "not a pytest-benchmark JSON file"),
         ("{", "cannot read a benchmark JSON file"),
         (json.dumps(run(other=("warm", [1.0]))), "have no benchmark over 50 ms in common"),
+        (json.dumps({"benchmarks": [{"name": "warm", "stats": {}}]}), "no name or no raw rounds (stats.data)"),
     ],
 )
 def test_unusable_input_says_why(tmp_path, capsys, content, message):

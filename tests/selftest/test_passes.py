@@ -3,6 +3,7 @@
 import gc
 import json
 import statistics
+import weakref
 from types import SimpleNamespace
 
 import pytest
@@ -160,3 +161,35 @@ def test_only_the_first_pass_warms_up_and_sizes_the_rounds(pytester, monkeypatch
     per_pass = benchmarking.MAX_ROUNDS // 2
     assert sized["extra_info"]["rounds_per_pass"] == [per_pass, per_pass]
     assert len((pytester.path / "calls").read_text()) == 1 + 2 * per_pass  # one untimed call, in the first pass
+
+
+class Output:
+    """A round's output, weakly referenceable so a test can see when it is freed."""
+
+
+def test_a_round_starts_without_the_previous_output_and_with_its_prepared_arguments():
+    homes = iter(["home-1", "home-2"])
+    rounds = benchmarking.Rounds(lambda home: (home, Output()), freeze=False, prepare=lambda: (next(homes),))
+    arguments, keywords = rounds.setup()
+    assert (arguments, keywords) == (("home-1",), {})
+    assert rounds.target(*arguments) is None  # pytest-benchmark holds what the target returns
+    home, output = rounds.output
+    previous = weakref.ref(output)
+    del output
+    assert home == "home-1" and previous() is not None
+    assert rounds.setup() == (("home-2",), {})
+    assert previous() is None, "the previous round's output must be freed before the next round runs"
+
+
+def test_the_probe_is_one_untimed_round_that_keeps_nothing():
+    calls = []
+    rounds = benchmarking.Rounds(lambda: calls.append(Output()) or calls[-1], freeze=False)
+    seconds = rounds.probe()
+    assert seconds > 0 and len(calls) == 1 and rounds.output is None
+
+
+def test_a_smoke_run_calls_each_benchmark_once(pytester, monkeypatch):
+    monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)
+    pytester.makepyfile(test_sized=SIZED)
+    pytester.inline_run("-p", "keras_dataset_suite.plugin", "--benchmark-disable").assertoutcome(passed=1)
+    assert (pytester.path / "calls").read_text() == "."
