@@ -86,6 +86,7 @@ def markdown(records: Iterable[BenchmarkRecord], environment: Mapping[str, Any])
         "",
         f"{environment.get('implementation')} served by {environment.get('serving')}; {stack}. "
         f"Medians of the rounds in the JSON, pooled over the run's {environment.get('passes', 1)} pass(es); "
+        f"malloc {environment.get('allocator', 'system')}; "
         "times are wall-clock on this machine, compare ratios, not absolutes.",
         "",
         "## Load time per dataset",

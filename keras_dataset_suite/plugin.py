@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, settings
 
-from keras_dataset_suite import benchmark_report, benchmarking, passes, snapshot
+from keras_dataset_suite import allocator, benchmark_report, benchmarking, passes, snapshot
 from keras_dataset_suite.errors import GenuineFileCorrupt, SuiteError, UsageError
 from keras_dataset_suite.keras_under_test import IMPLEMENTATIONS, check_implementation, stack_versions
 from keras_dataset_suite.session import API, FIXTURE, GENUINE, Case, Check, Options, SuiteSession
@@ -41,6 +41,7 @@ settings.register_profile("thorough", max_examples=2000, database=None, deadline
 
 SESSION = pytest.StashKey[SuiteSession]()
 PREVIOUS_KERAS_HOME = pytest.StashKey[str | None]()
+ALLOCATOR = pytest.StashKey[str]()  # the malloc policy the benchmarks ran under, as recorded
 MARKERS = {
     "observes(kind)": "parametrize the test's `check` fixture with every check of this observation kind",
     "over(selector)": "parametrize the test's `case` fixture: 'cases' (every dataset x config x source), "
@@ -101,6 +102,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "merge each benchmark's rounds from all passes (default: %(default)s): rounds minutes apart average "
         "out the host's drift, rounds in a row do not",
     )
+    group.addoption(
+        "--benchmark-allocator",
+        default=allocator.PINNED,
+        choices=allocator.CHOICES,
+        help="with --benchmark-enable, the malloc policy of the run: pinned (default; glibc serves blocks under "
+        "1 GiB from a heap it never trims, so every round reuses pages the process has) or system (glibc's "
+        "adaptive defaults, under which 10-50 MB loads run at one of two speeds)",
+    )
 
 
 def _options(config: pytest.Config) -> Options:
@@ -125,6 +134,7 @@ def _options(config: pytest.Config) -> Options:
         download=config.getoption("--download"),
         benchmark_source="synthetic-full" if timing else "synthetic",
         benchmark_passes=pass_count if timing else 1,
+        benchmark_allocator=config.getoption("--benchmark-allocator") if timing else allocator.SYSTEM,
     )
 
 
@@ -154,6 +164,7 @@ def pytest_configure(config: pytest.Config) -> None:
         # Loads build millions of Python objects; a collection of TensorFlow's heap landing in a
         # timed round adds hundreds of ms at random. Rounds run with the collector off, after a collect.
         config.option.benchmark_disable_gc = True
+    config.stash[ALLOCATOR] = allocator.pin(options.benchmark_allocator)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -338,6 +349,7 @@ def pytest_benchmark_update_machine_info(config: pytest.Config, machine_info: di
         "genuine_cache": str(session.options.keras_cache or ""),
         "job": snapshot.job_id(),
         "benchmark_passes": session.options.benchmark_passes,
+        "allocator": config.stash[ALLOCATOR],
     }
 
 
@@ -351,6 +363,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             **suite.kut.describe(),
             "serving": str(suite.kut.serving),
             "passes": suite.options.benchmark_passes,
+            "allocator": session.config.stash[ALLOCATOR],
         }
         Path(target).with_suffix(".md").write_text(benchmark_report.markdown(suite.benchmarks, environment))
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from keras_dataset_suite import battery
+from keras_dataset_suite import allocator, battery
 from keras_dataset_suite.catalogue import Catalogue, Config, Dataset, Fact, load_catalogue
 from keras_dataset_suite.compare import Mismatch, compare, explain
 from keras_dataset_suite.errors import UsageError
@@ -50,6 +50,7 @@ class Options:
     download: bool = False
     benchmark_source: str = "synthetic"  # full-size data when benchmarks really run
     benchmark_passes: int = 1
+    benchmark_allocator: str = allocator.SYSTEM  # the --benchmark-allocator choice when timing
 
     @property
     def timing(self) -> bool:

@@ -96,7 +96,13 @@ def evaluate(
     timings: list[performance.Timing] = []
     note = ""
     jobs = _jobs(baseline + candidate, baseline_runs + candidate_runs)
-    if len(jobs) == 1:
+    policies = {performance.allocator_of_run(r) for r in baseline_runs + candidate_runs}
+    if len(policies) > 1:
+        note = (
+            f"Timings not compared: the benchmark runs used different malloc policies ({', '.join(sorted(policies))}); "
+            "rerun both sides with the same --benchmark-allocator."
+        )
+    elif len(jobs) == 1:
         timings = performance.compare(
             performance.samples_per_run(baseline, baseline_runs),
             performance.samples_per_run(candidate, candidate_runs),

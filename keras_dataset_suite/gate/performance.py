@@ -88,6 +88,11 @@ def job_of_run(run: dict[str, Any]) -> str:
     return run.get("machine_info", {}).get("keras_dataset_suite", {}).get("job", "unknown job")
 
 
+def allocator_of_run(run: dict[str, Any]) -> str:
+    """'pinned' or 'system' (see keras_dataset_suite.allocator); runs from before the choice were 'system'."""
+    return run.get("machine_info", {}).get("keras_dataset_suite", {}).get("allocator", "system").split(":", 1)[0]
+
+
 def _side(name: str, baseline: dict[str, list[float]]) -> str:
     return "baseline" if name in baseline else "candidate"
 

@@ -168,6 +168,21 @@ def test_timings_from_different_jobs_are_not_compared(snapshot_of, tmp_path):
     assert code == cli.PASS and "Timings not compared" in text
 
 
+@pytest.mark.parametrize(("candidate_policy", "code"), [("pinned", cli.REGRESSION), ("system", cli.PASS)])
+def test_timings_under_different_malloc_policies_are_not_compared(snapshot_of, tmp_path, candidate_policy, code):
+    def run(name: str, policy: str, median: float):
+        path = tmp_path / f"{name}-bench.json"
+        described = {"job": "job-1", "allocator": f"{policy}: as recorded"}
+        entry = {"name": "test_load_warm[x]", "stats": {"data": samples(median, 0.01)}}
+        path.write_text(json.dumps({"machine_info": {"keras_dataset_suite": described}, "benchmarks": [entry]}))
+        return [path]
+
+    a, b = snapshot_of("a"), snapshot_of("b")
+    found, text, _ = cli.evaluate([a], [b], None, THRESHOLDS, run("a", "pinned", 1.0), run("b", candidate_policy, 2.0))
+    assert found == code
+    assert ("different malloc policies (pinned, system)" in text) == (candidate_policy == "system")
+
+
 def test_same_job_slower_run_is_a_regression(snapshot_of, tmp_path):
     a = timed_snapshot(tmp_path / "a-timed.json", snapshot_of("a"), "test_load_warm[x]", None, 1.0)
     b = timed_snapshot(tmp_path / "b-timed.json", snapshot_of("b"), "test_load_warm[x]", None, 2.0)
