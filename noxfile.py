@@ -16,6 +16,7 @@ import argparse
 import hashlib
 import os
 import runpy
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +30,18 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 ROOT = Path(__file__).parent
 REPORTS = ROOT / "reports"
 PYTHON = "3.11"
+
+
+def uv_program() -> str:
+    """uv beside nox (the README's install puts both in .venv/bin) or on PATH: `.venv/bin/nox` needs no activation."""
+    try:
+        from uv import find_uv_bin
+    except ImportError:
+        return shutil.which("uv") or "uv"
+    return find_uv_bin()
+
+
+UV = uv_program()
 
 
 @dataclass(frozen=True)
@@ -135,9 +148,9 @@ def stack_venv(session: nox.Session, side: str, cell: Cell) -> str:
     """A uv venv per side and pin set (the same cell name may carry old and new pins)."""
     tag = hashlib.sha256(" ".join(cell.pins).encode()).hexdigest()[:8]
     venv = ROOT / ".nox" / f"gate-{side}-{tag}"
-    session.run("uv", "venv", "--quiet", "--allow-existing", "--python", PYTHON, str(venv))
+    session.run(UV, "venv", "--quiet", "--allow-existing", "--python", PYTHON, str(venv))
     python = str(venv / "bin" / "python")
-    session.run("uv", "pip", "install", "--quiet", "--python", python, "-e", ".[dev]", *cell.pins)
+    session.run(UV, "pip", "install", "--quiet", "--python", python, "-e", ".[dev]", *cell.pins)
     return python
 
 
