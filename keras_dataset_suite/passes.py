@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,6 +50,25 @@ def pooled_extra(earlier: dict[str, Any], later: dict[str, Any]) -> dict[str, An
     return {**later, **earlier}
 
 
+def _without_pass(entry: dict[str, Any]) -> dict[str, Any]:
+    """A pytest-benchmark entry (JSON or terminal-table row) named as the benchmark, not its pass."""
+    name = merged_name(entry["name"])
+    return {
+        **entry,
+        "name": name,
+        "fullname": merged_name(entry["fullname"]),
+        "param": name.partition("[")[2].removesuffix("]") or None,
+        "params": {k: v for k, v in (entry.get("params") or {}).items() if k != PARAMETER} or None,
+    }
+
+
+def _stats(rounds: list[float]) -> dict[str, Any]:
+    stats = Stats()
+    for duration in rounds:
+        stats.update(duration)
+    return stats.as_dict()
+
+
 def merge_passes(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """pytest-benchmark JSON entries with each benchmark's passes made one entry, so the JSON's stats
     are the pooled ones the table shows; `rounds_per_pass` in extra_info tells the passes apart."""
@@ -58,22 +78,27 @@ def merge_passes(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
         name = merged_name(entry["name"])
         rounds = entry["stats"]["data"]
         if name not in merged:
-            merged[name] = {
-                **entry,
-                "name": name,
-                "fullname": merged_name(entry["fullname"]),
-                "param": name.partition("[")[2].removesuffix("]") or None,
-                "params": {k: v for k, v in (entry.get("params") or {}).items() if k != PARAMETER} or None,
-                "extra_info": {**entry["extra_info"], "rounds_per_pass": []},
-            }
+            merged[name] = {**_without_pass(entry), "extra_info": {**entry["extra_info"], "rounds_per_pass": []}}
             data[name] = []
         else:
             merged[name]["extra_info"] = pooled_extra(merged[name]["extra_info"], entry["extra_info"])
         merged[name]["extra_info"]["rounds_per_pass"].append(len(rounds))
         data[name].extend(rounds)
     for name, entry in merged.items():
-        stats = Stats()
-        for duration in data[name]:
-            stats.update(duration)
-        entry["stats"] = {**stats.as_dict(), "data": data[name], "iterations": entry["stats"].get("iterations", 1)}
+        entry["stats"] = {**_stats(data[name]), "data": data[name], "iterations": entry["stats"].get("iterations", 1)}
+    return list(merged.values())
+
+
+def merge_rows(rows: list[dict[str, Any]], pooled: Mapping[str, list[float]]) -> list[dict[str, Any]]:
+    """pytest-benchmark's terminal-table rows of this run with a benchmark's passes made one row, its
+    stats from the `pooled` rounds (by benchmark name). Other rows (benchmarks the suite did not
+    record, rows compared from an older file) stay as they are."""
+    merged: dict[tuple[str, Any], dict[str, Any]] = {}
+    for row in rows:
+        name = merged_name(row["name"])
+        if row.get("path") is not None or name == row["name"] or name not in pooled:
+            merged[row["fullname"], row.get("path")] = row
+            continue
+        row = _without_pass(row)
+        merged.setdefault((row["fullname"], None), {**row, **_stats(pooled[name])})
     return list(merged.values())

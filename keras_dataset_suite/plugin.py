@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
+from pytest_benchmark.plugin import pytest_benchmark_group_stats as group_benchmark_rows
 
 from keras_dataset_suite import allocator, benchmark_report, benchmarking, passes, snapshot
 from keras_dataset_suite.errors import GenuineFileCorrupt, SuiteError, UsageError
@@ -332,6 +333,13 @@ def case(request: pytest.FixtureRequest, suite: SuiteSession) -> Case:
         pytest.skip(reason)
     _require_data(suite, spec, "load_data")
     return spec
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_benchmark_group_stats(config: pytest.Config, benchmarks: list[dict[str, Any]], group_by: str) -> Any:
+    """pytest-benchmark's terminal table with one row per benchmark, its passes pooled, as in the JSON."""
+    pooled = {record.name: record.samples for record in session_of(config).benchmarks}
+    return group_benchmark_rows(config=config, benchmarks=passes.merge_rows(benchmarks, pooled), group_by=group_by)
 
 
 def pytest_benchmark_update_json(config: pytest.Config, benchmarks: list[Any], output_json: dict[str, Any]) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from keras_dataset_suite import benchmark_report, benchmarking
 from keras_dataset_suite.gate.performance import samples_per_run
-from keras_dataset_suite.passes import Pass, merge_passes, merged_name
+from keras_dataset_suite.passes import Pass, merge_passes, merge_rows, merged_name
 from keras_dataset_suite.session import Case
 
 TIMED = """
@@ -193,3 +193,51 @@ def test_a_smoke_run_calls_each_benchmark_once(pytester, monkeypatch):
     pytester.makepyfile(test_sized=SIZED)
     pytester.inline_run("-p", "keras_dataset_suite.plugin", "--benchmark-disable").assertoutcome(passed=1)
     assert (pytester.path / "calls").read_text() == "."
+
+
+RECORDED = """
+from keras_dataset_suite.session import Case
+
+def test_recorded(benchmark, time_rounds, suite):
+    time_rounds(lambda: None, rounds=4)
+    suite.record_benchmark(benchmark, Case("x", "default", "synthetic"), "warm")
+
+def test_unrecorded(time_rounds):
+    time_rounds(lambda: None, rounds=4)
+"""
+
+
+def test_the_terminal_table_shows_a_recorded_benchmark_once_with_its_pooled_rounds(pytester, monkeypatch):
+    monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)
+    pytester.makepyfile(test_timed=RECORDED)
+    result = pytester.runpytest_inprocess(
+        "-p",
+        "keras_dataset_suite.plugin",
+        "--benchmark-enable",
+        "--benchmark-passes=2",
+        "--benchmark-allocator=system",
+        "--benchmark-columns=rounds",
+    )
+    rows = dict(line.split()[:2] for line in result.stdout.lines if line.startswith(("test_recorded", "test_un")))
+    assert rows == {"test_recorded": "4", "test_unrecorded[pass1of2]": "2", "test_unrecorded[pass2of2]": "2"}
+
+
+def test_rows_compared_from_an_older_file_are_not_pooled():
+    def row(name, path, median):
+        return {
+            "name": name,
+            "fullname": f"t.py::{name}",
+            "param": None,
+            "params": None,
+            "path": path,
+            "median": median,
+        }
+
+    now = [row("test_x[pass1of2]", None, 1.0), row("test_x[pass2of2]", None, 3.0)]
+    older = row("test_x[pass1of2]", "old.json", 9.0)
+    merged = merge_rows([older, *now], {"test_x": [1.0, 2.0, 3.0]})
+    assert [(r["name"], r["path"], r["median"]) for r in merged] == [
+        ("test_x[pass1of2]", "old.json", 9.0),
+        ("test_x", None, 2.0),
+    ]
+    assert merged[1]["rounds"] == 3
