@@ -16,7 +16,6 @@ import argparse
 import hashlib
 import os
 import runpy
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,7 +36,7 @@ def uv_program() -> str:
     try:
         from uv import find_uv_bin
     except ImportError:
-        return shutil.which("uv") or "uv"
+        return "uv"
     return find_uv_bin()
 
 

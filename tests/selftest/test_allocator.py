@@ -12,9 +12,12 @@ from keras_dataset_suite import allocator
 
 # Minor page faults of a second 40 MB allocation, after the first was freed: glibc maps a block over
 # 32 MiB afresh (about 10,000 faults) unless the policy keeps it on the heap (a few dozen faults).
+# Transparent huge pages are switched off for the process (prctl PR_SET_THP_DISABLE), or where THP
+# is "always" a fresh mapping would take ~20 huge-page faults and hide the difference.
 FAULTS_OF_A_REUSED_BLOCK = """
-import resource, sys
+import ctypes, resource, sys
 from keras_dataset_suite import allocator
+ctypes.CDLL(None).prctl(41, 1, 0, 0, 0)
 print(allocator.pin(sys.argv[1]))
 bytearray(40 << 20)
 before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
