@@ -135,8 +135,8 @@ def test_the_table_reads_the_pooled_rounds(suite, monkeypatch):
         name = f"test_load_warm[pass{index + 1}of3-cifar10]"
         suite.record_benchmark(_timed(name, warm, extractions_per_call=1, peak_mib=400.0), case, "warm")
         suite.record_benchmark(_timed(f"test_floor[pass{index + 1}of3-cifar10]", [0.25]), case, "floor")
-    table = benchmark_report.markdown(suite.benchmarks, {"passes": 3})
-    assert "pooled over the run's 3 pass(es)" in table
+    table = benchmark_report.markdown(suite.benchmarks, {"passes": 3, "allocator": "pinned: as applied"})
+    assert "pooled over the run's 3 pass(es); malloc pinned: as applied;" in table
     assert "| cifar10 | synthetic-full | 500 ms | - | 250 ms | 2.0x | 1 | 400 |" in table
 
 
